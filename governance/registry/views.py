@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def verification_start(request):
+    return render(request, "registry/verify_start.html", {})
