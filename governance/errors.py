@@ -1,0 +1,34 @@
+"""Domain errors with a stable code, shared by services, admin, portal and GraphQL."""
+
+from __future__ import annotations
+
+import enum
+
+
+class ErrorCode(str, enum.Enum):
+    PERMISSION_DENIED = "PERMISSION_DENIED"
+    NOT_FOUND = "NOT_FOUND"
+    INVALID = "INVALID"
+    RATE_LIMITED = "RATE_LIMITED"
+    NO_OWNER_PHONE = "NO_OWNER_PHONE"
+    CODE_INVALID = "CODE_INVALID"
+    CODE_EXPIRED = "CODE_EXPIRED"
+    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
+    ALREADY_VERIFIED = "ALREADY_VERIFIED"
+    ALREADY_PENDING = "ALREADY_PENDING"
+    UPLOAD_INVALID = "UPLOAD_INVALID"
+    DUPLICATE = "DUPLICATE"
+    NOT_AUTHENTICATED = "NOT_AUTHENTICATED"
+
+
+class DomainError(Exception):
+    """Raised by services. `message` is Chinese and safe to show to the user."""
+
+    def __init__(self, code: ErrorCode, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+    def __str__(self):
+        return self.message
