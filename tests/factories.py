@@ -25,7 +25,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     phone = factory.Sequence(lambda n: f"1370000{n:04d}")
     username = factory.LazyAttribute(lambda o: o.phone)
-    password = factory.PostGenerationMethodCall("set_password", "demo1234")
+    password = factory.django.Password("demo1234")
 
 
 class StreetFactory(factory.django.DjangoModelFactory):

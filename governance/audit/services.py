@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 from typing import Any, Iterable
 
@@ -48,7 +49,7 @@ def canonical_bytes(
         "object_id": object_id,
         "object_repr": object_repr,
         "summary": summary,
-        "created_at": created_at.astimezone(timezone.utc).isoformat(timespec="microseconds"),
+        "created_at": created_at.astimezone(dt_timezone.utc).isoformat(timespec="microseconds"),
         "prev": prev_hash,
     }
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -374,3 +374,23 @@ def application_reject(*, application: UnitApplication, actor, reason: str) -> U
         obj=application, summary={"unit": application.unit.label, "reason": application.review_reason},
     )
     return application
+
+
+@transaction.atomic
+def person_link_account(*, person: Person, user, actor, method: str = "offline") -> list[Ownership]:
+    """Staff confirm a roster person's identity in person (线下核验): link the account, verify every active link."""
+    if actor is not None and not roles.can_manage_registry(actor, person.community):
+        raise _deny()
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.user_id not in (None, user.pk):
+        raise DomainError(ErrorCode.INVALID, "该业主已关联其他账户。")
+    person.user = user
+    person.save(update_fields=["user"])
+    now = timezone.now()
+    links = list(Ownership.objects.filter(person=person, ends_on__isnull=True))
+    Ownership.objects.filter(pk__in=[o.pk for o in links], verified=False).update(verified=True, verified_at=now)
+    audit_record(
+        community=person.community, actor=actor, action="ownership.verify", obj=person,
+        summary={"person": person.name, "units": sorted(o.unit_id for o in links), "method": method},
+    )
+    return links

@@ -245,3 +245,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# Production settings set this to True; demo data and other conveniences refuse to run then.
+IS_PRODUCTION = False

@@ -14,6 +14,7 @@ if not _secret or _secret.startswith("dev-insecure") or len(_secret) < 50 or len
 SECRET_KEY = _secret
 DEBUG = False
 GRAPHIQL_ENABLED = False
+IS_PRODUCTION = True
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
