@@ -1,6 +1,9 @@
 from django.db import models
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
@@ -27,7 +30,7 @@ class HomePage(Page):
         return context
 
 
-class CommunityPage(Page):
+class CommunityPage(RoutablePageMixin, Page):
     """A community's home on the portal. Its figures are read live from the registry."""
 
     community = models.OneToOneField(
@@ -50,3 +53,19 @@ class CommunityPage(Page):
         context["overview"] = community_overview(self.community)
         context["is_member"] = request.user.is_authenticated and is_member(request.user, self.community)
         return context
+
+    @path("buildings/<int:building_id>/", name="building_grid")
+    def building_grid_view(self, request, building_id: int):
+        """楼栋可视化 for members of this community only; anyone else gets a 404, not a hint."""
+        from governance.registry.models import Building
+        from governance.registry.selectors import building_grid
+        from portal.accounts.roles import is_member
+
+        if not (request.user.is_authenticated and is_member(request.user, self.community)):
+            raise Http404
+        building = get_object_or_404(Building, pk=building_id, community=self.community)
+        return self.render(
+            request,
+            context_overrides={"building": building, "grid": building_grid(building)},
+            template="home/building_grid.html",
+        )

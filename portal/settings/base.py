@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -156,19 +157,50 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-# django-allauth: phone is the login identifier (password or 6-digit SMS code).
+# django-allauth: phone is the login identifier (password or 6-digit SMS code); the
+# superuser `admin` signs into /admin/ with username + password through ModelBackend.
 ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "signup": "portal.accounts.forms.SignupForm",
+    "request_login_code": "portal.accounts.forms.RequestLoginCodeForm",
+    "confirm_login_code": "portal.accounts.forms.ConfirmLoginCodeForm",
+    "verify_phone": "portal.accounts.forms.VerifyPhoneForm",
+    "change_phone": "portal.accounts.forms.ChangePhoneForm",
+}
 ACCOUNT_LOGIN_METHODS = {"phone"}
 ACCOUNT_SIGNUP_FIELDS = ["phone*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 600
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 5
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 5
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 300
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
+# SMS codes are 6 digits (the adapter generates them; these keep allauth's own view consistent).
+ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_USER_MODEL_EMAIL_FIELD = "email"
+ACCOUNT_USER_DISPLAY = str  # display name or masked phone, never the full number
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = True
+# allauth's own limits. Those on SMS-sending actions are deliberately looser than
+# SMS_RATE_LIMITS below, which decide (with a Chinese message); these stay as a backstop.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",  # key = the phone number
+    "signup": "20/m/ip",
+    "request_login_code": "30/m/ip,3/m/key",
+    "verify_phone": "3/m/key,30/m/ip",
+    "change_phone": "1/m/user",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Behind a reverse proxy set TRUSTED_PROXY_COUNT (e.g. 1) so per-IP limits see the client.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_ONLY = False
 

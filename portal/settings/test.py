@@ -1,5 +1,5 @@
 from .base import *  # noqa: F401,F403
-from .base import BASE_DIR, HUEY, env
+from .base import BASE_DIR, HUEY, STATIC_ROOT, env
 
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"
 DEBUG = False
@@ -20,3 +20,5 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 if env("DATABASE_URL") is None:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:", "TEST": {"NAME": None}}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  whitenoise warns when its root is missing
