@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "governance.registry",
     "governance.audit",
+    "governance.decisions",
     "home",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
