@@ -123,3 +123,38 @@ def can_access_admin(user) -> bool:
 
 def is_verified_owner(user, unit) -> bool:
     return unit.ownerships.filter(person__user=user, verified=True, ends_on__isnull=True).exists()
+
+
+# --- owner decisions ------------------------------------------------------------------------------
+
+def can_manage_motions(user, community) -> bool:
+    """Draft, publish, open, close, announce motions; enter paper ballots: committee and secretary."""
+    return staff_communities(user, STAFF_ROLES_FOR_REGISTRY).filter(pk=community.pk).exists()
+
+
+def can_review_motions(user, community) -> bool:
+    """Approve or reject motions that need residents'-committee approval."""
+    return staff_communities(user, GOVERNMENT_ROLES).filter(pk=community.pk).exists()
+
+
+def can_see_running_results(user, motion) -> bool:
+    """Running results before close: staff of the community, and only when the vote does not hide them."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return (not motion.hide_running_results) and is_member(user, motion.community)
+
+
+def can_see_who_voted(user, community) -> bool:
+    """Who has voted (never how) for reminders: committee, secretary and government staff."""
+    return staff_communities(user, STAFF_ROLES_FOR_REGISTRY | GOVERNMENT_ROLES).filter(pk=community.pk).exists()
+
+
+def can_cast_for_right(user, right) -> bool:
+    """Any verified owner or co-owner of the right's units, as the roll was frozen, may cast it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from governance.registry.models import Ownership
+
+    return Ownership.objects.filter(
+        unit__in=right.roll_units.values("unit"), person__in=right.persons.all(), person__user=user, verified=True
+    ).exists()
