@@ -38,11 +38,9 @@ def rights_for_user(motion: Motion, user):
 
     if not getattr(user, "is_authenticated", False):
         return VotingRight.objects.none()
-    owns = Ownership.objects.filter(
-        unit_id__in=RollUnit.objects.filter(right=OuterRef("pk")).values("unit_id"),
-        person__in=user.persons.all(), verified=True,
-    )
-    return (VotingRight.objects.filter(motion=motion, persons__user=user).filter(Exists(owns)).distinct()
+    owned_units = Ownership.objects.filter(person__user=user, verified=True).values("unit_id")
+    on_roll = RollUnit.objects.filter(right=OuterRef("pk"), unit_id__in=owned_units)
+    return (VotingRight.objects.filter(motion=motion, persons__user=user).filter(Exists(on_roll)).distinct()
             .order_by("pk"))
 
 
