@@ -1,5 +1,4 @@
 import json
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
@@ -30,6 +29,6 @@ class Command(BaseCommand):
                     raise TallyInputError(f"文件不是有效的 JSON：{exc}") from exc
             result = tally_document(document)
         except TallyInputError as error:
-            sys.stderr.write(f"无法计票：{error}\n")
+            self.stderr.write(f"无法计票：{error}")
             raise SystemExit(1)
         self.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, sort_keys=False))
