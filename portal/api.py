@@ -1,13 +1,27 @@
-"""The root GraphQL schema, assembled from the domains' schema modules."""
+"""The root GraphQL schema, assembled from the domains' schema modules.
+
+Each domain contributes a `<Domain>Query` and a `<Domain>Mutation` ObjectType; add them to
+the bases below. Shared machinery (error codes, the mutation base, auth, depth limit,
+uploads, loaders) is in `portal.graphql`. After changing any type, regenerate the
+committed SDL: `python manage.py graphql_schema --schema portal.api.schema --out schema.graphql`.
+"""
 
 import graphene
 
+from governance.registry.schema import RegistryMutation, RegistryQuery
+from portal.accounts.schema import AccountsQuery
 
-class Query(graphene.ObjectType):
-    ping = graphene.String(description="健康检查")
 
+class Query(AccountsQuery, RegistryQuery, graphene.ObjectType):
+    ping = graphene.String(required=True, description="健康检查，返回 pong")
+
+    @staticmethod
     def resolve_ping(root, info):
         return "pong"
 
 
-schema = graphene.Schema(query=Query)
+class Mutation(RegistryMutation, graphene.ObjectType):
+    pass
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -25,6 +25,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     phone = factory.Sequence(lambda n: f"1370000{n:04d}")
     username = factory.LazyAttribute(lambda o: o.phone)
+    phone_verified = True
     password = factory.django.Password("demo1234")
 
 
