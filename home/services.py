@@ -1,7 +1,9 @@
 """Keeping the page tree in step with the registry: a site root and one page per community."""
 
+from django.conf import settings
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from .models import CommunityPage, HomePage
 
@@ -12,6 +14,9 @@ def ensure_site_root() -> HomePage:
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node()
+        if root is None:  # a flushed database (e.g. after transactional tests) has no tree at all
+            Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+            root = Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))
         for child in root.get_children():
             if type(child.specific) is Page and child.slug == "home":
                 child.delete()

@@ -15,8 +15,8 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from governance.registry import services as registry_services
-from governance.registry.models import Community, Person, ResidentsCommittee, Street, Unit
-from governance.registry.roster.columns import HEADERS
+from governance.registry.models import Community, Person, Unit
+from governance.registry.roster.columns import COLUMNS
 from governance.registry.roster.imports import roster_import
 from home.services import ensure_community_page, ensure_site_root
 from portal.accounts.models import PropertyTeam, Role, User
@@ -90,7 +90,7 @@ def _riverside_rows(rng: random.Random) -> list[list]:
 def _xlsx(rows: list[list]) -> io.BytesIO:
     wb = Workbook()
     ws = wb.active
-    ws.append(list(HEADERS))
+    ws.append(list(COLUMNS))
     for row in rows:
         ws.append(row)
     buffer = io.BytesIO()
@@ -181,4 +181,61 @@ def seed_demo(*, verified_share: float = 0.6, seed: int = 20261122) -> dict:
     if not unit.residencies.filter(user=tenant, ends_on__isnull=True).exists():
         application = registry_services.tenant_register(user=tenant, unit=unit, name="吴小明", phone="13900000501")
         registry_services.application_approve(application=application, actor=chair)
+    if not demo.motions.exists():
+        _demo_motions(demo, chair, rng)
     return {"communities": [demo.code, riverside.code], "units": Unit.objects.filter(community=demo).count()}
+
+
+def _scan_image(label: str) -> io.BytesIO:
+    """A stand-in for a scanned paper ballot: a small PNG."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (240, 120), "white")
+    ImageDraw.Draw(image).rectangle((8, 8, 232, 112), outline="black", width=2)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    buffer.seek(0)
+    buffer.name = "scan.png"
+    return buffer
+
+
+def _demo_motions(community: Community, chair: User, rng: random.Random) -> None:
+    """An open vote with handwritten signatures, and an announced one with its result."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from governance.decisions import selectors as decision_selectors
+    from governance.decisions import services as decisions
+    from governance.decisions.models import MatterType, ScopeKind, SignatureMethod, VotingRight
+
+    now = timezone.now()
+    open_vote = decisions.motion_create(
+        community=community, actor=chair, matter_type=MatterType.OTHER, title="关于更换小区门禁系统的议案",
+        content="现有门禁系统已使用十年，故障频发。业委会提议更换为刷卡与人脸识别门禁，费用由公共收益支出，预算 18.6 万元。",
+        opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=14),
+        signature_method=SignatureMethod.HANDWRITTEN, allow_change=False,
+    )
+    decisions.motion_submit(motion=open_vote, actor=chair)
+    decisions.motion_open(motion=open_vote, actor=chair)
+
+    opened = now - timedelta(days=20)
+    lift = decisions.motion_create(
+        community=community, actor=chair, matter_type=MatterType.FUND_USE, title="关于使用维修资金更换3栋电梯的议案",
+        content="3栋两部电梯已运行十八年，经特种设备检验机构检测存在安全隐患，拟使用3栋维修资金更换，预算 96 万元，按专有面积分摊。",
+        opens_at=opened, closes_at=now - timedelta(days=6),
+        scope_kind=ScopeKind.BUILDINGS, scope_buildings=list(community.buildings.filter(name="3栋")),
+    )
+    decisions.motion_submit(motion=lift, actor=chair)
+    decisions.motion_open(motion=lift, actor=chair, now=opened)
+    for right in VotingRight.objects.filter(motion=lift).order_by("pk"):
+        voters = [p.user for p in right.persons.filter(user__isnull=False).order_by("pk")]
+        choice = rng.choices(["agree", "oppose", "abstain"], weights=[80, 12, 8])[0]
+        if voters and rng.random() < 0.9:
+            decisions.ballot_cast(right=right, choice=choice, actor=voters[0], now=opened + timedelta(days=1))
+        elif not right.is_developer and rng.random() < 0.8:  # owners without accounts voted on paper
+            decisions.paper_ballot_enter(right=right, choice=choice, actor=chair, scan=_scan_image(right.label),
+                                         now=opened + timedelta(days=2))
+    decisions.motion_close(motion=lift, actor=chair)
+    decisions.motion_announce(motion=lift, actor=chair)
+    assert decision_selectors.motion_result(lift).total.heads > 0

@@ -68,7 +68,14 @@ def community_create(
         raise DomainError(ErrorCode.INVALID, "小区编码只能包含字母、数字、下划线和连字符。", field="code") from exc
     if Community.objects.filter(code=code).exists():
         raise DomainError(ErrorCode.DUPLICATE, f"小区编码 {code} 已存在。", field="code")
-    street, _ = Street.objects.get_or_create(name=street_name.strip())
+    if actor is not None and not actor.is_superuser:
+        # Street staff create communities under their own street only, never a new street.
+        street = Street.objects.filter(name=street_name.strip(), memberships__user=actor,
+                                       memberships__active=True).first()
+        if street is None:
+            raise _deny("只能在您所在街道下创建小区。")
+    else:
+        street, _ = Street.objects.get_or_create(name=street_name.strip())
     committee, _ = ResidentsCommittee.objects.get_or_create(street=street, name=committee_name.strip())
     community = Community.objects.create(code=code, name=name, residents_committee=committee, address=address)
     audit_record(

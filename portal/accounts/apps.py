@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "portal.accounts"
     label = "accounts"
     verbose_name = _("账户与角色")
+
+    def ready(self):
+        from .forms import install_headless_phone_field
+
+        install_headless_phone_field()

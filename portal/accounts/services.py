@@ -40,16 +40,4 @@ def membership_grant(
         summary={"user": str(user), "role": role, "title": title, "team": team, "created": created,
                  "scope": str(community or residents_committee or street or "全平台")},
     )
-    transaction.on_commit(lambda: _after_membership_change(user.pk))
     return membership
-
-
-def _after_membership_change(user_id: int) -> None:
-    """Keep the admin-access group in step with roles (defined by the admin layer)."""
-    try:
-        from portal.admin_scoping import sync_staff_group
-    except ImportError:  # the admin layer is optional for command-line use
-        return
-    from .models import User
-
-    sync_staff_group(User.objects.get(pk=user_id))

@@ -272,3 +272,25 @@ def test_transfer_ends_old_links_and_keeps_history(owned_unit):
     active = list(Ownership.objects.filter(unit=owned_unit, ends_on__isnull=True).order_by("position"))
     assert [(o.person.name, o.role) for o in active] == [("赵六", "primary"), ("钱七", "co_owner")]
     assert Ownership.objects.filter(unit=owned_unit).count() == 3
+
+
+def test_street_staff_create_communities_under_their_own_street_only():
+    from governance.registry.models import Community
+    from portal.accounts.models import Role
+    from tests.factories import StreetFactory
+
+    own, other = StreetFactory(name="和平街道"), StreetFactory(name="胜利街道")
+    clerk = MembershipFactory(role=Role.STREET_STAFF, community=None, street=own).user
+    community = services.community_create(code="new1", name="新小区", street_name="和平街道",
+                                          committee_name="新社区居委会", actor=clerk)
+    assert community.residents_committee.street == own
+    for street_name in ("胜利街道", "不存在街道"):
+        with pytest.raises(DomainError) as exc:
+            services.community_create(code="new2", name="别的小区", street_name=street_name,
+                                      committee_name="某居委会", actor=clerk)
+        assert exc.value.code == ErrorCode.PERMISSION_DENIED
+    assert not Community.objects.filter(code="new2").exists()
+    assert other.committees.count() == 0
+    owner = UserFactory()
+    with pytest.raises(DomainError):
+        services.community_create(code="new3", name="x", street_name="和平街道", committee_name="y", actor=owner)
