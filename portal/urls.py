@@ -16,6 +16,7 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("graphql/", graphql_view, name="graphql"),
     path("verify/", include("governance.registry.urls")),
+    path("votes/", include("governance.decisions.urls")),
 ]
 
 if settings.DEBUG:
