@@ -91,6 +91,10 @@ class Motion(models.Model):
     hide_running_results = models.BooleanField(_("截止前隐藏实时结果"), default=True)
     objection_days = models.PositiveSmallIntegerField(_("异议期（天）"), null=True, blank=True,
                                                       help_text=_("填写后先公示表决结果，异议期满再正式公告"))
+    reminder_hours = models.CharField(
+        _("提醒未投票业主（截止前小时数）"), max_length=60, default="48,4", blank=True,
+        help_text=_("以逗号分隔，例如 48,4 表示截止前 48 小时和 4 小时各提醒一次；留空不提醒"),
+    )
     reason = models.CharField(_("撤回/驳回理由"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    related_name="+", verbose_name=_("发起人"))
