@@ -25,6 +25,12 @@ class ErrorCode(str, enum.Enum):
     ALREADY_VOTED = "ALREADY_VOTED"
     SIGNATURE_REQUIRED = "SIGNATURE_REQUIRED"
     FACE_FAILED = "FACE_FAILED"
+    TOO_MANY_SELECTIONS = "TOO_MANY_SELECTIONS"
+    NOT_A_CANDIDATE = "NOT_A_CANDIDATE"
+    ALREADY_ANSWERED = "ALREADY_ANSWERED"
+    NOT_IN_AUDIENCE = "NOT_IN_AUDIENCE"
+    ALREADY_SIGNED = "ALREADY_SIGNED"
+    # New codes: append below this line (one line each) and describe them in portal/graphql/errors.py.
 
 
 class DomainError(Exception):

@@ -17,6 +17,10 @@ urlpatterns = [
     path("graphql/", graphql_view, name="graphql"),
     path("verify/", include("governance.registry.urls")),
     path("votes/", include("governance.decisions.urls")),
+    path("elections/", include("governance.elections.urls")),
+    path("surveys/", include("governance.surveys.urls")),
+    path("office/", include("governance.office.urls")),
+    path("search/", include("search.urls")),
 ]
 
 if settings.DEBUG:

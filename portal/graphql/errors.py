@@ -37,6 +37,11 @@ ERROR_CODE_DESCRIPTIONS = {
     "ALREADY_VOTED": "已经投过票",
     "SIGNATURE_REQUIRED": "需要签名",
     "FACE_FAILED": "人脸核验未通过",
+    "TOO_MANY_SELECTIONS": "选择的候选人超过应选人数",
+    "NOT_A_CANDIDATE": "不是本次选举的正式候选人",
+    "ALREADY_ANSWERED": "已作答",
+    "NOT_IN_AUDIENCE": "不在调查对象范围内",
+    "ALREADY_SIGNED": "已联名",
 }
 
 
