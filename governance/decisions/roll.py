@@ -26,10 +26,10 @@ def scope_units(motion: Motion):
     return units
 
 
-def freeze_roll(motion: Motion) -> int:
-    """Write the rights and roll units of `motion`. Returns the number of rights. Call inside a transaction."""
+def group_rights(units_qs) -> dict[str, dict]:
+    """Group units into voting rights: {key: {"label", "area", "units", "persons"}}, in roll order."""
     units = list(
-        scope_units(motion).select_related("building").only(
+        units_qs.select_related("building").only(
             "pk", "area", "developer_held", "room", "entrance", "building__name"
         ).order_by("building__sort_key", "building__name", "entrance", "room")
     )
@@ -50,7 +50,7 @@ def freeze_roll(motion: Motion) -> int:
         if unit.developer_held:
             key, label = "developer", "开发商（未售或未交付房屋）"
         elif links:
-            primary = next((l for l in links if l[2] == OwnershipRole.PRIMARY), links[0])
+            primary = next((link for link in links if link[2] == OwnershipRole.PRIMARY), links[0])
             key, label = f"p{primary[0]}", primary[1]
         else:
             key, label = f"u{unit.pk}", f"{unit.label}（名册无业主）"
@@ -59,9 +59,14 @@ def freeze_roll(motion: Motion) -> int:
         group["units"].append(unit)
         if not unit.developer_held:
             group["persons"].update(person_id for person_id, _, _ in links)
-        if key.startswith("p") and len(group["units"]) > 1 and "等" not in group["label"]:
+        if key.startswith("p") and len(group["units"]) == 2:
             group["label"] = f"{group['label']}（多套）"
+    return groups
 
+
+def freeze_roll(motion: Motion) -> int:
+    """Write the rights and roll units of `motion`. Returns the number of rights. Call inside a transaction."""
+    groups = group_rights(scope_units(motion))
     rights = VotingRight.objects.bulk_create(
         [VotingRight(motion=motion, key=key, label=g["label"][:200], area=g["area"], is_developer=key == "developer")
          for key, g in groups.items()],
