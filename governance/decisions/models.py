@@ -100,6 +100,8 @@ class Motion(models.Model):
                                    related_name="+", verbose_name=_("发起人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     voting_opened_at = models.DateTimeField(_("开始表决时间"), null=True, blank=True)
+    roll_area_cents = models.BigIntegerField(_("名册总面积（0.01㎡）"), null=True, blank=True, editable=False)
+    roll_heads = models.PositiveIntegerField(_("名册总人数"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
     interim_at = models.DateTimeField(_("结果公示时间"), null=True, blank=True)
     announced_at = models.DateTimeField(_("公告时间"), null=True, blank=True)
@@ -149,6 +151,7 @@ class VotingRight(models.Model):
     key = models.CharField(_("表决权键"), max_length=40)
     label = models.CharField(_("表决权人"), max_length=200)
     area = models.DecimalField(_("专有面积"), max_digits=12, decimal_places=2)
+    area_cents = models.BigIntegerField(_("专有面积（0.01㎡）"), help_text=_("面积的整数形式，计票时精确求和"))
     is_developer = models.BooleanField(_("开发商"), default=False)
     persons = models.ManyToManyField("registry.Person", blank=True, related_name="voting_rights")
 
@@ -220,3 +223,54 @@ class RosterChangeNote(models.Model):
     motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="roster_notes")
     summary = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class JointMotionStatus(models.TextChoices):
+    COLLECTING = "collecting", _("征集联署中")
+    REACHED = "reached", _("已达联署比例")
+    CONVERTED = "converted", _("已转为议事事项")
+    CLOSED = "closed", _("已关闭")
+
+
+class JointMotion(models.Model):
+    """联名动议: an owner drafts a proposal; co-signers reaching the thresholds give the committee a to-do."""
+
+    community = models.ForeignKey("registry.Community", on_delete=models.PROTECT, related_name="joint_motions",
+                                  verbose_name=_("小区"))
+    matter_type = models.CharField(_("事项类型"), max_length=30, choices=MatterType.choices, default=MatterType.OTHER)
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("内容"))
+    status = models.CharField(_("状态"), max_length=20, choices=JointMotionStatus.choices,
+                              default=JointMotionStatus.COLLECTING)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+", verbose_name=_("发起人"))
+    area_threshold = models.CharField(_("面积比例"), max_length=20)
+    heads_threshold = models.CharField(_("人数比例"), max_length=20)
+    reached_at = models.DateTimeField(_("达到比例时间"), null=True, blank=True)
+    respond_by = models.DateTimeField(_("答复期限"), null=True, blank=True)
+    motion = models.OneToOneField(Motion, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="joint_motion", verbose_name=_("转为议事事项"))
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("联名动议")
+        verbose_name_plural = _("联名动议")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class JointSignature(models.Model):
+    """One co-signature per voting right (the same headcount rules as a vote), never two."""
+
+    joint_motion = models.ForeignKey(JointMotion, on_delete=models.CASCADE, related_name="signatures")
+    right_key = models.CharField(max_length=40)
+    area = models.DecimalField(max_digits=12, decimal_places=2)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("联署")
+        verbose_name_plural = _("联署")
+        constraints = [models.UniqueConstraint(fields=["joint_motion", "right_key"], name="joint_signature_once")]

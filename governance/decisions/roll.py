@@ -8,13 +8,15 @@ be voted on paper). Built in a handful of queries and bulk inserts.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from governance.registry.models import Ownership, OwnershipRole, Unit
+from governance.registry.models import Ownership, OwnershipRole, Unit, unit_label
+
+from portal.db import insert_rows
 
 from .models import Motion, RollUnit, ScopeKind, VotingRight
 
-BATCH = 2000
 
 
 def scope_units(motion: Motion):
@@ -26,15 +28,22 @@ def scope_units(motion: Motion):
     return units
 
 
+@dataclass(frozen=True)
+class RollEntry:
+    pk: int
+    label: str
+    area: Decimal
+
+
 def group_rights(units_qs) -> dict[str, dict]:
     """Group units into voting rights: {key: {"label", "area", "units", "persons"}}, in roll order."""
-    units = list(
-        units_qs.select_related("building").only(
-            "pk", "area", "developer_held", "room", "entrance", "building__name"
-        ).order_by("building__sort_key", "building__name", "entrance", "room")
+    rows = list(
+        units_qs.order_by("building__sort_key", "building__name", "entrance", "room").values_list(
+            "pk", "area", "developer_held", "building__name", "entrance", "room"
+        )
     )
-    unit_ids = [u.pk for u in units]
     owners: dict[int, list[tuple[int, str, str]]] = {}
+    unit_ids = [row[0] for row in rows]
     for chunk_start in range(0, len(unit_ids), 5000):
         chunk = unit_ids[chunk_start:chunk_start + 5000]
         for unit_id, person_id, name, role in (
@@ -45,47 +54,49 @@ def group_rights(units_qs) -> dict[str, dict]:
             owners.setdefault(unit_id, []).append((person_id, name, role))
 
     groups: dict[str, dict] = {}
-    for unit in units:
-        links = owners.get(unit.pk, [])
-        if unit.developer_held:
+    for pk, area, developer_held, building, entrance, room in rows:
+        unit = RollEntry(pk, unit_label(building, entrance, room), area)
+        links = owners.get(pk, [])
+        if developer_held:
             key, label = "developer", "开发商（未售或未交付房屋）"
         elif links:
             primary = next((link for link in links if link[2] == OwnershipRole.PRIMARY), links[0])
             key, label = f"p{primary[0]}", primary[1]
         else:
-            key, label = f"u{unit.pk}", f"{unit.label}（名册无业主）"
-        group = groups.setdefault(key, {"label": label, "area": Decimal("0.00"), "units": [], "persons": set()})
-        group["area"] += unit.area
+            key, label = f"u{pk}", f"{unit.label}（名册无业主）"
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = {"label": label, "area": Decimal("0.00"), "units": [], "persons": set()}
+        group["area"] += area
         group["units"].append(unit)
-        if not unit.developer_held:
-            group["persons"].update(person_id for person_id, _, _ in links)
-        if key.startswith("p") and len(group["units"]) == 2:
+        if not developer_held:
+            group["persons"].update(link[0] for link in links)
+        if key[0] == "p" and len(group["units"]) == 2:
             group["label"] = f"{group['label']}（多套）"
     return groups
 
 
 def freeze_roll(motion: Motion) -> int:
-    """Write the rights and roll units of `motion`. Returns the number of rights. Call inside a transaction."""
+    """Write the rights and roll units of `motion` and set its roll totals (the caller saves them).
+
+    Returns the number of rights. Call inside a transaction.
+    """
     groups = group_rights(scope_units(motion))
-    rights = VotingRight.objects.bulk_create(
-        [VotingRight(motion=motion, key=key, label=g["label"][:200], area=g["area"], is_developer=key == "developer")
-         for key, g in groups.items()],
-        batch_size=BATCH,
+    insert_rows(
+        VotingRight, ["motion", "key", "label", "area", "area_cents", "is_developer"],
+        ((motion.pk, key, g["label"][:200], g["area"], int(g["area"] * 100), key == "developer")
+         for key, g in groups.items()),
     )
-    if rights and rights[0].pk is None:  # backends that do not return ids from bulk inserts
-        by_key = dict(VotingRight.objects.filter(motion=motion).values_list("key", "pk"))
-        for right in rights:
-            right.pk = by_key[right.key]
-    right_by_key = {right.key: right for right in rights}
-    RollUnit.objects.bulk_create(
-        [RollUnit(right=right_by_key[key], motion=motion, unit=unit, label=unit.label, area=unit.area)
-         for key, g in groups.items() for unit in g["units"]],
-        batch_size=BATCH,
+    right_ids = dict(VotingRight.objects.filter(motion=motion).values_list("key", "pk"))
+    insert_rows(
+        RollUnit, ["right", "motion", "unit", "label", "area"],
+        ((right_ids[key], motion.pk, unit.pk, unit.label, unit.area) for key, g in groups.items() for unit in g["units"]),
     )
     through = VotingRight.persons.through
-    through.objects.bulk_create(
-        [through(votingright_id=right_by_key[key].pk, person_id=person_id)
-         for key, g in groups.items() for person_id in sorted(g["persons"])],
-        batch_size=BATCH,
+    insert_rows(
+        through, ["votingright", "person"],
+        ((right_ids[key], person_id) for key, g in groups.items() for person_id in sorted(g["persons"])),
     )
-    return len(rights)
+    motion.roll_area_cents = sum(int(g["area"] * 100) for g in groups.values())
+    motion.roll_heads = len(groups)
+    return len(groups)

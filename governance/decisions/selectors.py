@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Sum
 
 from portal.accounts.roles import communities_for
 
 from .models import Ballot, Motion, MotionStatus, RollUnit, VotingRight
-from .tally import CastBallot, Result
-from .tally import RollUnit as TallyUnit
-from .tally import tally
+from .tally import Amount, Result, decide
 
 
 def motions_for(user):
@@ -18,18 +16,32 @@ def motions_for(user):
 
 
 def motion_result(motion: Motion) -> Result:
-    """Count a motion's frozen roll and ballots with the engine (two queries)."""
-    units = [
-        TallyUnit(unit=str(unit_id), cents=int(area * 100), owner=key, developer_held=is_dev)
-        for unit_id, area, key, is_dev in RollUnit.objects.filter(motion=motion).values_list(
-            "unit_id", "area", "right__key", "right__is_developer"
-        )
-    ]
-    ballots = [
-        CastBallot(owner=key, choice=choice, void=void)
-        for key, choice, void in Ballot.objects.filter(motion=motion).values_list("right__key", "choice", "void")
-    ]
-    return tally(motion.rule, units, ballots)
+    """Count a motion with the engine's `decide`: the frozen roll's totals and one aggregate over its ballots.
+
+    Areas are summed as whole cents (an integer column written when the roll is frozen), so the
+    sums are exact on SQLite as on PostgreSQL; the engine compares them by integer cross-multiplication.
+    """
+    # The frozen totals and the rule are read afresh, so a stale `motion` object cannot skew a count.
+    motion = Motion.objects.only(
+        "roll_area_cents", "roll_heads", "participation_area", "participation_heads", "approval_area",
+        "approval_heads", "approval_strict",
+    ).get(pk=motion.pk)
+    if motion.roll_heads is None:  # not opened yet: nothing frozen, nothing cast
+        return decide(motion.rule, total=Amount(), agree=Amount(), oppose=Amount(), abstain=Amount(), void=Amount())
+    rows = (
+        Ballot.objects.filter(motion=motion)
+        .values("choice", "void")
+        .annotate(cents=Sum("right__area_cents"), heads=Count("pk"))
+        .order_by()
+    )
+    groups = {(row["choice"], row["void"]): Amount(row["cents"], row["heads"]) for row in rows}
+    void = sum((amount for (choice, is_void), amount in groups.items() if is_void), Amount())
+
+    def live(choice: str) -> Amount:
+        return groups.get((choice, False), Amount())
+
+    return decide(motion.rule, total=Amount(motion.roll_area_cents, motion.roll_heads), agree=live("agree"),
+                  oppose=live("oppose"), abstain=live("abstain"), void=void)
 
 
 def rights_for_user(motion: Motion, user):

@@ -165,7 +165,7 @@ def motion_open(*, motion: Motion, actor=None, now: datetime | None = None) -> M
         raise DomainError(ErrorCode.INVALID, "表决范围内没有任何房屋。")
     motion.status = MotionStatus.VOTING
     motion.voting_opened_at = now
-    motion.save(update_fields=["status", "voting_opened_at"])
+    motion.save(update_fields=["status", "voting_opened_at", "roll_area_cents", "roll_heads"])
     _audit(motion, actor, "motion.open", rights=rights, rule=motion.rule.to_dict())
     return motion
 

@@ -134,7 +134,7 @@ class Result:
     void: Amount
     participation_met: bool
     approved: bool
-    rights: dict[str, Amount] = field(repr=False, default_factory=dict)
+    rights: dict[str, Amount] = field(repr=False, default_factory=dict, compare=False)
 
     @property
     def participating(self) -> Amount:
@@ -212,16 +212,23 @@ def tally(rule: Rule, units: Iterable[RollUnit], ballots: Iterable[CastBallot]) 
             raise TallyInputError(f"第 {index} 张选票：选项 {ballot.choice!r} 无效（应为 agree、oppose 或 abstain）")
         sums[ballot.choice] = sums[ballot.choice] + rights[ballot.owner]
     total = Amount(sum(a.cents for a in rights.values()), len(rights))
-    participating = sums["agree"] + sums["oppose"] + sums["abstain"]
+    return decide(rule, total=total, agree=sums["agree"], oppose=sums["oppose"], abstain=sums["abstain"],
+                  void=void, rights=rights)
+
+
+def decide(rule: Rule, *, total: Amount, agree: Amount, oppose: Amount, abstain: Amount, void: Amount,
+           rights: dict[str, Amount] | None = None) -> Result:
+    """The verdict from exact sums: every path to a result (per ballot, or aggregated in SQL) ends here."""
+    participating = agree + oppose + abstain
     participation_met = at_least(participating.cents, total.cents, rule.participation_area) and at_least(
         participating.heads, total.heads, rule.participation_heads
     )
     compare = more_than if rule.approval_strict else at_least
-    approved = compare(sums["agree"].cents, participating.cents, rule.approval_area) and compare(
-        sums["agree"].heads, participating.heads, rule.approval_heads
+    approved = compare(agree.cents, participating.cents, rule.approval_area) and compare(
+        agree.heads, participating.heads, rule.approval_heads
     )
-    return Result(rule=rule, total=total, agree=sums["agree"], oppose=sums["oppose"], abstain=sums["abstain"],
-                  void=void, participation_met=participation_met, approved=approved, rights=rights)
+    return Result(rule=rule, total=total, agree=agree, oppose=oppose, abstain=abstain, void=void,
+                  participation_met=participation_met, approved=approved, rights=rights or {})
 
 
 def tally_document(document: dict) -> Result:

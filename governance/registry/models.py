@@ -45,6 +45,11 @@ class Community(models.Model):
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     requires_rc_approval = models.BooleanField(_("议事需居委会审核"), default=False)
+    joint_area_threshold = models.CharField(_("联名动议面积比例"), max_length=20, default="1/5",
+                                            help_text=_("联署业主的专有面积达到该比例（含）"))
+    joint_heads_threshold = models.CharField(_("联名动议人数比例"), max_length=20, default="1/5",
+                                             help_text=_("联署业主的人数达到该比例（含）"))
+    joint_response_days = models.PositiveSmallIntegerField(_("业委会答复期限（天）"), default=15)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -113,11 +118,12 @@ class Unit(models.Model):
 
     @property
     def label(self) -> str:
-        parts = [self.building.name]
-        if self.entrance:
-            parts.append(f"{self.entrance}单元")
-        parts.append(self.room)
-        return "-".join(parts)
+        return unit_label(self.building.name, self.entrance, self.room)
+
+
+def unit_label(building: str, entrance: str, room: str) -> str:
+    """How a unit is named everywhere: 3栋-1单元-502 (no entrance part when there is none)."""
+    return "-".join([building, f"{entrance}单元", room] if entrance else [building, room])
 
 
 class Person(models.Model):

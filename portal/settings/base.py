@@ -119,9 +119,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once; WAL lets readers go on.
+    # Wait for a writer instead of failing at once; WAL lets readers go on. IMMEDIATE transactions
+    # take the write lock at BEGIN, so two processes never deadlock upgrading a read lock.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -229,19 +230,24 @@ if env("MAILGUN_API_KEY"):
     ANYMAIL["MAILGUN_API_KEY"] = env("MAILGUN_API_KEY")
     ANYMAIL["MAILGUN_SENDER_DOMAIN"] = env("MAILGUN_SENDER_DOMAIN")
 
-# --- Search: Wagtail's database backend unless ELASTICSEARCH_URL is set --------
+# --- Search: Chinese-aware wrappers of Wagtail's backends (see search/backends/) ----
+# Database (SQLite FTS5 / PostgreSQL) unless ELASTICSEARCH_URL is set. Both segment text
+# with jieba on the index side (search.index.ChineseSearchField) and the query side.
+# ELASTICSEARCH_ANALYZER: "jieba" (default, no plugin: pre-segmented tokens kept whole) or
+# "ik" (the cluster's IK plugin: ik_max_word to index, ik_smart to search).
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
 if ELASTICSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
-            "BACKEND": "wagtail.search.backends.elasticsearch8",
+            "BACKEND": "search.backends.elasticsearch8",
             "URLS": [ELASTICSEARCH_URL],
-            "INDEX": env("ELASTICSEARCH_INDEX", "xiaoqu"),
+            "INDEX_PREFIX": env("ELASTICSEARCH_INDEX", "xiaoqu") + "_",
             "TIMEOUT": 5,
+            "ANALYZER": env("ELASTICSEARCH_ANALYZER", "jieba"),
         }
     }
 else:
-    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.database", "SEARCH_CONFIG": "simple"}}
 
 # --- i18n ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
