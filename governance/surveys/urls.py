@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("", views.survey_list, name="survey_list"),
+    path("<int:survey_id>/", views.survey_detail, name="survey_detail"),
+    path("<int:survey_id>/results/", views.survey_results, name="survey_results"),
+    path("<int:survey_id>/results.xlsx", views.survey_results_xlsx, name="survey_results_xlsx"),
+]
