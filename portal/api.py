@@ -8,11 +8,13 @@ committed SDL: `python manage.py graphql_schema --schema portal.api.schema --out
 
 import graphene
 
+from governance.decisions.schema import DecisionsMutation, DecisionsQuery
 from governance.registry.schema import RegistryMutation, RegistryQuery
+from governance.surveys.schema import SurveysMutation, SurveysQuery
 from portal.accounts.schema import AccountsQuery
 
 
-class Query(AccountsQuery, RegistryQuery, graphene.ObjectType):
+class Query(AccountsQuery, RegistryQuery, DecisionsQuery, SurveysQuery, graphene.ObjectType):
     ping = graphene.String(required=True, description="健康检查，返回 pong")
 
     @staticmethod
@@ -20,7 +22,7 @@ class Query(AccountsQuery, RegistryQuery, graphene.ObjectType):
         return "pong"
 
 
-class Mutation(RegistryMutation, graphene.ObjectType):
+class Mutation(RegistryMutation, DecisionsMutation, SurveysMutation, graphene.ObjectType):
     pass
 
 

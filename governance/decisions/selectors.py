@@ -16,32 +16,35 @@ def motions_for(user):
 
 
 def motion_result(motion: Motion) -> Result:
-    """Count a motion with the engine's `decide`: the frozen roll's totals and one aggregate over its ballots.
+    """Count one motion (see `motion_results`)."""
+    return motion_results([motion])[motion.pk]
+
+
+def motion_results(motions) -> dict[int, Result]:
+    """Count motions with the engine's `decide`: each frozen roll's totals and one aggregate over the ballots.
 
     Areas are summed as whole cents (an integer column written when the roll is frozen), so the
     sums are exact on SQLite as on PostgreSQL; the engine compares them by integer cross-multiplication.
+    The totals and rules are read afresh (one query), so a stale motion object cannot skew a count;
+    the ballots of every motion are aggregated in one more query.
     """
-    # The frozen totals and the rule are read afresh, so a stale `motion` object cannot skew a count.
-    motion = Motion.objects.only(
+    ids = [motion.pk for motion in motions]
+    fresh = list(Motion.objects.filter(pk__in=ids).only(
         "roll_area_cents", "roll_heads", "participation_area", "participation_heads", "approval_area",
         "approval_heads", "approval_strict",
-    ).get(pk=motion.pk)
-    if motion.roll_heads is None:  # not opened yet: nothing frozen, nothing cast
-        return decide(motion.rule, total=Amount(), agree=Amount(), oppose=Amount(), abstain=Amount(), void=Amount())
-    rows = (
-        Ballot.objects.filter(motion=motion)
-        .values("choice", "void")
-        .annotate(cents=Sum("right__area_cents"), heads=Count("pk"))
-        .order_by()
-    )
-    groups = {(row["choice"], row["void"]): Amount(row["cents"], row["heads"]) for row in rows}
-    void = sum((amount for (choice, is_void), amount in groups.items() if is_void), Amount())
-
-    def live(choice: str) -> Amount:
-        return groups.get((choice, False), Amount())
-
-    return decide(motion.rule, total=Amount(motion.roll_area_cents, motion.roll_heads), agree=live("agree"),
-                  oppose=live("oppose"), abstain=live("abstain"), void=void)
+    )) if ids else []
+    groups: dict[int, dict] = {motion.pk: {} for motion in fresh}
+    for row in (Ballot.objects.filter(motion__in=ids).values("motion_id", "choice", "void")
+                .annotate(cents=Sum("right__area_cents"), heads=Count("pk")).order_by()):
+        groups[row["motion_id"]][(row["choice"], row["void"])] = Amount(row["cents"], row["heads"])
+    results = {}
+    for motion in fresh:
+        found = groups[motion.pk]
+        total = Amount() if motion.roll_heads is None else Amount(motion.roll_area_cents, motion.roll_heads)
+        void = sum((amount for (_, is_void), amount in found.items() if is_void), Amount())
+        live = {choice: found.get((choice, False), Amount()) for choice in ("agree", "oppose", "abstain")}
+        results[motion.pk] = decide(motion.rule, total=total, void=void, **live)
+    return results
 
 
 def rights_for_user(motion: Motion, user):
