@@ -68,6 +68,7 @@ from .models import (
     ScopeKind,
     VotingRight,
     default_rule,
+    rule_not_looser,
 )
 from .pdf import result_notice_pdf
 from .tally import Rule, TallyInputError, percent
@@ -110,21 +111,6 @@ MOTION_FIELDS = [
     "closes_at", "signature_method", "allow_change", "hide_running_results", "objection_days",
 ]
 RULE_FIELDS = ["participation_area", "participation_heads", "approval_area", "approval_heads", "approval_strict"]
-
-
-def _approval_not_looser(mine, strict: bool, floor, floor_strict: bool) -> bool:
-    return mine > floor or (mine == floor and (strict or not floor_strict))
-
-
-def rule_not_looser(rule: Rule, legal: Rule) -> bool:
-    """A community may make the rule stricter than the law (DOMAIN §3), never looser. Exact fractions."""
-    return (
-        rule.participation_area >= legal.participation_area
-        and rule.participation_heads >= legal.participation_heads
-        and _approval_not_looser(rule.approval_area, rule.approval_strict, legal.approval_area, legal.approval_strict)
-        and _approval_not_looser(rule.approval_heads, rule.approval_strict, legal.approval_heads,
-                                 legal.approval_strict)
-    )
 
 
 class _MotionFormBase(ScopedModelForm):

@@ -129,6 +129,7 @@ def joint_motion_sign(*, joint: JointMotion, actor) -> JointProgress:
 
 
 def _threshold_reached(joint: JointMotion, progress: JointProgress) -> None:
+    from governance.office.models import TodoTag
     from governance.office.services import todo_create
     from portal.accounts.models import Role
 
@@ -138,7 +139,7 @@ def _threshold_reached(joint: JointMotion, progress: JointProgress) -> None:
     joint.respond_by = now + timedelta(days=joint.community.joint_response_days)
     joint.save(update_fields=["status", "reached_at", "respond_by"])
     todo_create(
-        community=joint.community, tag="联名", title=f"联名动议“{joint.title}”已达联署比例，请在期限内答复",
+        community=joint.community, tag=TodoTag.JOINT_MOTION, title=f"联名动议“{joint.title}”已达联署比例，请在期限内答复",
         due_at=joint.respond_by, assignee_role=Role.COMMITTEE_MEMBER, link=joint,
         detail=f"联署面积 {progress.signed.to_dict()['area']}㎡ / {progress.total.to_dict()['area']}㎡，"
                f"人数 {progress.signed.heads} / {progress.total.heads}。",

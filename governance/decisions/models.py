@@ -33,6 +33,21 @@ def default_rule(matter_type: str) -> Rule:
     return RULE_THREE_QUARTERS if matter_type in THREE_QUARTER_MATTERS else RULE_MAJORITY
 
 
+def _approval_not_looser(mine, strict: bool, floor, floor_strict: bool) -> bool:
+    return mine > floor or (mine == floor and (strict or not floor_strict))
+
+
+def rule_not_looser(rule: Rule, legal: Rule) -> bool:
+    """A community may make the rule stricter than the law (DOMAIN §3), never looser. Exact fractions."""
+    return (
+        rule.participation_area >= legal.participation_area
+        and rule.participation_heads >= legal.participation_heads
+        and _approval_not_looser(rule.approval_area, rule.approval_strict, legal.approval_area, legal.approval_strict)
+        and _approval_not_looser(rule.approval_heads, rule.approval_strict, legal.approval_heads,
+                                 legal.approval_strict)
+    )
+
+
 class MotionStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PENDING_REVIEW = "pending_review", _("待审核")

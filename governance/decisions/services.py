@@ -24,6 +24,7 @@ from .models import (
     SignatureMethod,
     VotingRight,
     default_rule,
+    rule_not_looser,
 )
 from .roll import freeze_roll
 from .signatures import verify_face
@@ -72,7 +73,10 @@ def motion_create(
         allow_change=allow_change, hide_running_results=hide_running_results, objection_days=objection_days,
         created_by=actor,
     )
-    motion.apply_rule(rule or default_rule(matter_type))
+    legal = default_rule(matter_type)
+    if rule is not None and not rule_not_looser(rule, legal):
+        raise DomainError(ErrorCode.INVALID, "表决规则不得低于该事项的法定标准（民法典第二百七十八条）。", field="rule")
+    motion.apply_rule(rule or legal)
     motion.full_clean(exclude=["scope_buildings", "scope_units", "created_by"])
     motion.save()
     if scope_kind == ScopeKind.BUILDINGS:

@@ -138,7 +138,10 @@ def can_review_motions(user, community) -> bool:
 
 
 def can_see_running_results(user, motion) -> bool:
-    """Running results before close: staff of the community, and only when the vote does not hide them."""
+    """Running results before close: the community's members when the vote does not hide them.
+
+    (Staff follow a hidden vote's progress on the admin tally screen, which is not this rule.)
+    """
     if getattr(user, "is_superuser", False):
         return True
     return (not motion.hide_running_results) and is_member(user, motion.community)

@@ -222,6 +222,12 @@ SMS_RATE_LIMITS = {
     "ip": [(20, 3600)],
 }
 
+# --- WeChat subscription messages (the mini-program's notices): real client only with credentials --
+WECHAT_APP_ID = env("WECHAT_APP_ID")
+WECHAT_APP_SECRET = env("WECHAT_APP_SECRET")
+WECHAT_TEMPLATE_ID = env("WECHAT_TEMPLATE_ID")
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+
 # --- E-mail: console unless an anymail provider is configured -------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@xiaoqu.local")

@@ -253,3 +253,26 @@ def test_withdrawing_needs_a_reason_and_stops_the_vote():
     with pytest.raises(DomainError) as exc:
         services.ballot_cast(right=right_of(motion, owners[0]), choice="agree", actor=owners[0])
     assert exc.value.code == ErrorCode.WINDOW_CLOSED
+
+
+@pytest.mark.parametrize("rule,allowed", [
+    ({"approval_area": "3/4", "approval_heads": "3/4", "approval_strict": False}, True),   # stricter
+    ({"approval_area": "1/2", "approval_heads": "1/2", "approval_strict": False}, False),  # "以上" is looser than "过"
+    ({"participation_area": "3/5"}, False),                                                # less participation
+    ({"participation_area": "3/4", "participation_heads": "3/4"}, True),
+])
+def test_a_community_may_make_the_rule_stricter_but_never_looser(rule, allowed):
+    from governance.decisions.tally import RULE_MAJORITY, Rule
+
+    community, chair, _ = community_with_owners(2)
+    now = timezone.now()
+    merged = Rule.from_dict({**RULE_MAJORITY.to_dict(), **rule})
+    create = lambda: services.motion_create(  # noqa: E731
+        community=community, actor=chair, matter_type=MatterType.OTHER, title="t", content="c",
+        opens_at=now, closes_at=now + timedelta(days=1), rule=merged)
+    if allowed:
+        assert create().rule == merged
+    else:
+        with pytest.raises(DomainError) as exc:
+            create()
+        assert exc.value.field == "rule"

@@ -1,0 +1,28 @@
+"""Who may send messages and handle to-dos. One function per rule (candidates for portal.accounts.roles)."""
+
+from __future__ import annotations
+
+from portal.accounts import roles
+
+
+def can_send_messages(user, community) -> bool:
+    """Send a message to people of a community: any staff role there (committee, secretary, property, RC, street)."""
+    return roles.staff_communities(user).filter(pk=community.pk).exists()
+
+
+def can_create_todo(user, community) -> bool:
+    """Create a to-do in a community: any staff role there."""
+    return roles.staff_communities(user).filter(pk=community.pk).exists()
+
+
+def can_handle_todo(user, todo) -> bool:
+    """Complete a to-do: its assignee (still a member of the community) or a holder of its role there."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    if todo.assignee_id == user.pk and roles.communities_for(user).filter(pk=todo.community_id).exists():
+        return True
+    if todo.assignee_role:
+        return roles.staff_communities(user, {todo.assignee_role}).filter(pk=todo.community_id).exists()
+    return False

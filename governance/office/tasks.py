@@ -1,0 +1,40 @@
+"""Sending deliveries, reminders of to-dos and of votes, housekeeping. Tasks take ids; safe to run twice."""
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from governance.decisions import reminders
+
+from . import services
+from .models import Message
+
+log = logging.getLogger(__name__)
+
+
+@db_task()
+def message_deliver_task(message_id: int, channel: str) -> dict:
+    """Send the queued deliveries of one message on one channel (enqueued by message_send after commit)."""
+    message = Message.objects.filter(pk=message_id).first()
+    if message is None:
+        return {"sent": 0, "failed": 0}
+    return services.deliveries_send(message=message, channel=channel)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def vote_reminders_tick() -> list:
+    """Every 5 minutes: remind non-voters at each motion's reminder marks (48 h, 4 h before closing …)."""
+    return reminders.send_due_reminders()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def todo_reminders_tick() -> list:
+    """Every 10 minutes: remind assignees once of to-dos due within 24 hours."""
+    return services.todos_remind_due()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def deliveries_sweep_tick() -> dict:
+    """Every 10 minutes: re-enqueue lost sending tasks, fail rows stuck in 'sending'."""
+    return services.deliveries_sweep()
