@@ -1,4 +1,4 @@
-"""Fast bulk writes for the roster import: one prepared statement run over many rows.
+"""Fast bulk writes: one prepared statement run over many rows (COPY on PostgreSQL).
 
 Django's bulk_create/bulk_update prepare every value of every object through the ORM
 (~40 µs an object) and SQLite caps a statement at 999 parameters, which made a

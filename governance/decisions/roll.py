@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
+
 from governance.registry.models import Ownership, OwnershipRole, Unit, unit_label
 
-from portal.db import insert_rows
+from portal.bulk import insert_rows
 
 from .models import Motion, RollUnit, ScopeKind, VotingRight
 
@@ -82,21 +84,22 @@ def freeze_roll(motion: Motion) -> int:
     Returns the number of rights. Call inside a transaction.
     """
     groups = group_rights(scope_units(motion))
-    insert_rows(
-        VotingRight, ["motion", "key", "label", "area", "area_cents", "is_developer"],
-        ((motion.pk, key, g["label"][:200], g["area"], int(g["area"] * 100), key == "developer")
-         for key, g in groups.items()),
-    )
+    now = timezone.now()
+    insert_rows(VotingRight, [
+        {"motion_id": motion.pk, "key": key, "label": g["label"][:200], "area": g["area"],
+         "area_cents": int(g["area"] * 100), "is_developer": key == "developer"}
+        for key, g in groups.items()
+    ], now=now)
     right_ids = dict(VotingRight.objects.filter(motion=motion).values_list("key", "pk"))
-    insert_rows(
-        RollUnit, ["right", "motion", "unit", "label", "area"],
-        ((right_ids[key], motion.pk, unit.pk, unit.label, unit.area) for key, g in groups.items() for unit in g["units"]),
-    )
-    through = VotingRight.persons.through
-    insert_rows(
-        through, ["votingright", "person"],
-        ((right_ids[key], person_id) for key, g in groups.items() for person_id in sorted(g["persons"])),
-    )
+    insert_rows(RollUnit, [
+        {"right_id": right_ids[key], "motion_id": motion.pk, "unit_id": unit.pk, "label": unit.label,
+         "area": unit.area}
+        for key, g in groups.items() for unit in g["units"]
+    ], now=now)
+    insert_rows(VotingRight.persons.through, [
+        {"votingright_id": right_ids[key], "person_id": person_id}
+        for key, g in groups.items() for person_id in sorted(g["persons"])
+    ], now=now)
     motion.roll_area_cents = sum(int(g["area"] * 100) for g in groups.values())
     motion.roll_heads = len(groups)
     return len(groups)

@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
-from ..models import UnitKind
+from ..models import UnitKind, unit_label  # noqa: F401  (re-exported: the roster names units the same way)
 
 BUILDING = "楼栋"
 ENTRANCE = "单元"
@@ -91,15 +91,6 @@ def natural_order(name: str) -> int:
     """The sort key of a building: the first number in its name ("12栋" → 12), else 0."""
     match = re.search(r"\d+", name or "")
     return min(int(match.group()), 2_147_483_647) if match else 0
-
-
-def unit_label(building: str, entrance: str, room: str) -> str:
-    """The natural key as people write it: 1栋-2单元-502."""
-    parts = [building]
-    if entrance:
-        parts.append(f"{entrance}单元")
-    parts.append(room)
-    return "-".join(parts)
 
 
 # --- single cells: each returns the clean value, or reports through `fail(column, reason)` --------

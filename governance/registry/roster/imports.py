@@ -20,7 +20,7 @@ from portal.accounts import roles
 from portal.masking import hash_id_number, mask_phone
 
 from ..models import Building, Community, Ownership, Person, Unit
-from . import bulk
+from portal import bulk
 from . import columns as c
 from .parse import PRIMARY, ParsedRoster, Problem, ProgressCallback, RosterRow, read_roster
 
