@@ -9,12 +9,13 @@ committed SDL: `python manage.py graphql_schema --schema portal.api.schema --out
 import graphene
 
 from governance.decisions.schema import DecisionsMutation, DecisionsQuery
+from governance.elections.schema import ElectionsMutation, ElectionsQuery
 from governance.registry.schema import RegistryMutation, RegistryQuery
 from governance.surveys.schema import SurveysMutation, SurveysQuery
 from portal.accounts.schema import AccountsQuery
 
 
-class Query(AccountsQuery, RegistryQuery, DecisionsQuery, SurveysQuery, graphene.ObjectType):
+class Query(AccountsQuery, RegistryQuery, DecisionsQuery, SurveysQuery, ElectionsQuery, graphene.ObjectType):
     ping = graphene.String(required=True, description="健康检查，返回 pong")
 
     @staticmethod
@@ -22,7 +23,7 @@ class Query(AccountsQuery, RegistryQuery, DecisionsQuery, SurveysQuery, graphene
         return "pong"
 
 
-class Mutation(RegistryMutation, DecisionsMutation, SurveysMutation, graphene.ObjectType):
+class Mutation(RegistryMutation, DecisionsMutation, SurveysMutation, ElectionsMutation, graphene.ObjectType):
     pass
 
 

@@ -103,3 +103,24 @@ def freeze_roll(motion: Motion) -> int:
     motion.roll_area_cents = sum(int(g["area"] * 100) for g in groups.values())
     motion.roll_heads = len(groups)
     return len(groups)
+
+
+def note_roster_change(*, community, unit_labels: list[str], what: str) -> int:
+    """Record a roster change on every open vote whose frozen roll holds one of the units.
+
+    The roll itself is never changed (DOMAIN §3): the note tells staff what changed after
+    opening. Returns the number of votes noted. Call inside the writing transaction.
+    """
+    from .models import MotionStatus, RosterChangeNote
+
+    if not unit_labels:
+        return 0
+    hits: dict[int, list[str]] = {}
+    for motion_id, label in (RollUnit.objects.filter(motion__community=community, motion__status=MotionStatus.VOTING,
+                                                     label__in=unit_labels)
+                             .order_by("motion_id", "label").values_list("motion_id", "label")):
+        hits.setdefault(motion_id, []).append(label)
+    for motion_id, labels in hits.items():
+        shown = "、".join(labels[:10]) + (f" 等 {len(labels)} 套" if len(labels) > 10 else "")
+        RosterChangeNote.objects.create(motion_id=motion_id, summary=f"{what}：{shown}（表决名册不变）"[:300])
+    return len(hits)

@@ -125,6 +125,9 @@ def ownership_transfer(
             "new": [{"person": n, "phone": mask_phone(p)} for n, p in new_owners],
         },
     )
+    from governance.decisions.roll import note_roster_change
+
+    note_roster_change(community=unit.community, unit_labels=[unit.label], what="房屋过户")
     return created
 
 

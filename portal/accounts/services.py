@@ -14,7 +14,7 @@ from .models import Membership, Role
 @transaction.atomic
 def membership_grant(
     *, user, role: str, actor=None, community=None, residents_committee=None, street=None,
-    title: str = "", team: str = "",
+    title: str = "", team: str = "", starts_on=None, ends_on=None,
 ) -> Membership:
     """Give a user a staff role in one scope. `actor=None` is a trusted operator (command line, seed)."""
     if role not in Role.values:
@@ -30,14 +30,17 @@ def membership_grant(
             raise DomainError(ErrorCode.PERMISSION_DENIED, "您没有权限授予该角色。")
     membership, created = Membership.objects.get_or_create(
         user=user, role=role, community=community, residents_committee=residents_committee, street=street,
-        defaults={"title": title, "team": team, "active": True},
+        defaults={"title": title, "team": team, "active": True, "starts_on": starts_on, "ends_on": ends_on},
     )
-    if not created and (not membership.active or membership.title != title or membership.team != team):
-        membership.active, membership.title, membership.team = True, title, team
-        membership.save(update_fields=["active", "title", "team"])
+    wanted = (True, title, team, starts_on, ends_on)
+    if not created and (membership.active, membership.title, membership.team, membership.starts_on,
+                        membership.ends_on) != wanted:
+        membership.active, membership.title, membership.team, membership.starts_on, membership.ends_on = wanted
+        membership.save(update_fields=["active", "title", "team", "starts_on", "ends_on"])
     audit_record(
         community=community, actor=actor, action="membership.grant", obj=membership,
         summary={"user": str(user), "role": role, "title": title, "team": team, "created": created,
+                 "term": [starts_on, ends_on],
                  "scope": str(community or residents_committee or street or "全平台")},
     )
     return membership

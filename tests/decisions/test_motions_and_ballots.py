@@ -276,3 +276,17 @@ def test_a_community_may_make_the_rule_stricter_but_never_looser(rule, allowed):
         with pytest.raises(DomainError) as exc:
             create()
         assert exc.value.field == "rule"
+
+
+def test_a_transfer_after_opening_is_noted_on_the_vote_but_the_roll_stays():
+    from governance.decisions.models import RosterChangeNote
+    from governance.registry.services import ownership_transfer
+
+    community, chair, owners = community_with_owners(3)
+    motion = voting_motion(community, chair)
+    unit = community.units.order_by("pk").first()
+    before = list(VotingRight.objects.filter(motion=motion).values_list("key", "area"))
+    ownership_transfer(unit=unit, new_owners=[("新业主", "13812349876")], actor=chair)
+    assert list(VotingRight.objects.filter(motion=motion).values_list("key", "area")) == before
+    note = RosterChangeNote.objects.get(motion=motion)
+    assert note.summary == f"房屋过户：{unit.label}（表决名册不变）"
