@@ -38,7 +38,7 @@ class JointProgress:
             self.signed.heads, self.total.heads, self.heads_threshold)
 
 
-def _community_totals(community) -> Amount:
+def community_totals(community) -> Amount:
     groups = group_rights(Unit.objects.filter(community=community))
     return Amount(sum(int(g["area"] * 100) for g in groups.values()), len(groups))
 
@@ -46,7 +46,7 @@ def _community_totals(community) -> Amount:
 def joint_progress(joint: JointMotion, total: Amount | None = None) -> JointProgress:
     signed = [(int(area * 100)) for area in joint.signatures.values_list("area", flat=True)]
     return JointProgress(
-        signed=Amount(sum(signed), len(signed)), total=total or _community_totals(joint.community),
+        signed=Amount(sum(signed), len(signed)), total=total or community_totals(joint.community),
         area_threshold=Fraction(joint.area_threshold), heads_threshold=Fraction(joint.heads_threshold),
     )
 

@@ -15,7 +15,7 @@ import enum
 from decimal import Decimal
 
 import graphene
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 
 from governance.errors import DomainError, ErrorCode
 from governance.registry.schema import CommunityType
@@ -28,6 +28,7 @@ from portal.graphql.mutations import DomainMutation
 from portal.graphql.upload import Upload
 
 from . import selectors, services
+from .joint_schema import JointMotionMutation, JointMotionQuery
 from .models import (
     Ballot,
     Channel,
@@ -64,10 +65,6 @@ VerdictEnum = graphene.Enum.from_enum(
     description=lambda v: "表决结论" if v is None else VERDICT_LABELS[v.value],
 )
 
-#: Statuses every member of the community may see; drafts, pending and rejected motions are
-#: visible over GraphQL only to the community's motion staff (managers and reviewers).
-PUBLIC_STATES = (MotionStatus.PUBLISHED, MotionStatus.VOTING, MotionStatus.CLOSED, MotionStatus.ANNOUNCED,
-                 MotionStatus.WITHDRAWN)
 RESULT_STATES = (MotionStatus.CLOSED, MotionStatus.ANNOUNCED)
 
 DEFAULT_PAGE = 20
@@ -77,16 +74,7 @@ MAX_PAGE = 100
 # --- reads (scoped through selectors.motions_for) ----------------------------------------
 
 
-def motion_staff_communities(user):
-    """Communities where the user may manage (`roles.can_manage_motions`) or review (`can_review_motions`) motions."""
-    return roles.staff_communities(user, roles.STAFF_ROLES_FOR_REGISTRY | roles.GOVERNMENT_ROLES)
-
-
-def visible_motions(user):
-    """Motions of the user's communities (selectors.motions_for) that the user may read over GraphQL."""
-    return selectors.motions_for(user).filter(
-        Q(status__in=PUBLIC_STATES) | Q(community__in=motion_staff_communities(user))
-    )
+visible_motions = selectors.visible_motions
 
 
 def my_rights(user):
@@ -379,7 +367,7 @@ def _enum_value(value):
     return getattr(value, "value", value)
 
 
-class DecisionsQuery(graphene.ObjectType):
+class DecisionsQuery(JointMotionQuery, graphene.ObjectType):
     my_open_motions = graphene.List(
         graphene.NonNull(MotionType), required=True,
         description="我可以投票的表决：我所属小区中表决中且未到截止时间、我在表决名册中的议事事项，截止早的在前",
@@ -473,5 +461,5 @@ class CastBallot(DomainMutation):
         return cls(ballot=right.ballot, right=right)
 
 
-class DecisionsMutation(graphene.ObjectType):
+class DecisionsMutation(JointMotionMutation, graphene.ObjectType):
     cast_ballot = CastBallot.Field(description="业主投票或改票（需已认证且在表决名册中）")

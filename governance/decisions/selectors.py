@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
+from portal.accounts import roles
 from portal.accounts.roles import communities_for
 
 from .models import Ballot, Motion, MotionStatus, RollUnit, VotingRight
@@ -13,6 +14,18 @@ from .tally import Amount, Result, decide
 def motions_for(user):
     """Motions of the user's communities, never another community's."""
     return Motion.objects.filter(community__in=communities_for(user))
+
+
+#: Statuses every member of the community may see; drafts, pending and rejected motions are
+#: visible only to the community's motion staff (managers and reviewers).
+PUBLIC_STATES = (MotionStatus.PUBLISHED, MotionStatus.VOTING, MotionStatus.CLOSED, MotionStatus.ANNOUNCED,
+                 MotionStatus.WITHDRAWN)
+
+
+def visible_motions(user):
+    """Motions of the user's communities that the user may read (portal and GraphQL alike)."""
+    staff = roles.staff_communities(user, roles.STAFF_ROLES_FOR_REGISTRY | roles.GOVERNMENT_ROLES)
+    return motions_for(user).filter(Q(status__in=PUBLIC_STATES) | Q(community__in=staff))
 
 
 def motion_result(motion: Motion) -> Result:

@@ -26,13 +26,12 @@ RESULT_STATES = {MotionStatus.CLOSED, MotionStatus.ANNOUNCED}
 
 
 def _motion_or_404(request, motion_id: int):
-    return get_object_or_404(selectors.motions_for(request.user).select_related("community"), pk=motion_id)
+    return get_object_or_404(selectors.visible_motions(request.user).select_related("community"), pk=motion_id)
 
 
 @login_required
 def motion_list(request):
-    motions = (selectors.motions_for(request.user)
-               .exclude(status__in=[MotionStatus.DRAFT, MotionStatus.PENDING_REVIEW, MotionStatus.REJECTED])
+    motions = (selectors.visible_motions(request.user).filter(status__in=selectors.PUBLIC_STATES)
                .select_related("community").order_by("-opens_at"))
     return render(request, "decisions/motion_list.html", {"motions": motions})
 
