@@ -88,7 +88,7 @@ def template_create(*, actor, title: str, questions: Iterable, description: str 
 def template_edit(*, template: SurveyTemplate, actor, title: str | None = None, description: str | None = None,
                   questions: Iterable | None = None) -> SurveyTemplate:
     """Change a template; `questions` (when given) replaces all of them. Surveys already made keep their copy."""
-    template = SurveyTemplate.objects.select_for_update().select_related("community").get(pk=template.pk)
+    template = SurveyTemplate.objects.select_for_update(of=("self",)).select_related("community").get(pk=template.pk)
     if not roles.can_manage_survey_template(actor, template):
         raise _deny()
     changed = []

@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
 
+from tests.benchmarks._server import database_url, gunicorn, session_for  # noqa: E402
 from tests.benchmarks.bench_roster_import import build_roster, prepare_database  # noqa: E402
 
 
@@ -41,17 +40,9 @@ def best_of(fn, repeat=25):
     return min(timings)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def http_cast_rate(motion, count: int, db_url: str) -> float:
     """Start gunicorn on loopback and cast `count` ballots from distinct signed-in owners."""
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
 
     from governance.decisions.models import Ballot, VotingRight
@@ -67,29 +58,10 @@ def http_cast_rate(motion, count: int, db_url: str) -> float:
         user = User.objects.create(username=f"bench{person.pk}", phone=person.phone, phone_verified=True)
         Person.objects.filter(pk=person.pk).update(user=user)
         Ownership.objects.filter(person=person).update(verified=True)
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        jobs.append((session.session_key, right.pk))
+        jobs.append((session_for(user), right.pk))
     connection.close()
 
-    port = free_port()
-    config = Path(tempfile.mkdtemp(prefix="gunicorn-bench-")) / "gunicorn_bench.py"
-    config.write_text("# the project's gunicorn.conf.py selects production settings; the benchmark does not\n")
-    env = {**os.environ, "DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "portal.wsgi", "--config", str(config), "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--threads", "4", "--log-level", "warning"], cwd=ROOT, env=env)
-    try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn(db_url) as port:
         csrf = "b" * 32
         statuses: list[int] = []
         lock = threading.Lock()
@@ -120,9 +92,6 @@ def http_cast_rate(motion, count: int, db_url: str) -> float:
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(10)
     cast = Ballot.objects.filter(motion=motion, right_id__in=[r for _, r in jobs]).count()
     if cast != len(jobs) or any(s != 302 for s in statuses):
         raise SystemExit(f"HTTP 投票失败：{cast}/{len(jobs)} 张入库，状态码 {sorted(set(statuses))}")
@@ -196,20 +165,13 @@ def main(argv=None) -> int:
             if ratio > 3:
                 failures.append("计票超过原始聚合的 3 倍")
             if args.http_ballots:
-                db_url = os.environ["DATABASE_URL"] if connection.vendor == "sqlite" else \
-                    _test_db_url(connection)
-                rate = http_cast_rate(motion, args.http_ballots, db_url)
+                rate = http_cast_rate(motion, args.http_ballots, database_url(connection))
                 print(f"HTTP 投票吞吐：{rate:.1f} 张/秒（gunicorn 2 进程 × 4 线程，4 个并发客户端，{args.http_ballots} 张）")
         finally:
             cleanup()
     for failure in failures:
         print(f"失败：{failure}", file=sys.stderr)
     return 1 if failures else 0
-
-
-def _test_db_url(connection) -> str:
-    s = connection.settings_dict
-    return f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
 
 
 if __name__ == "__main__":
