@@ -306,7 +306,7 @@ class CommunityHomeType(graphene.ObjectType):
 
     @staticmethod
     def resolve_notices(home: CommunityHomeData, info):
-        return selectors.notices_of(home.page)
+        return selectors.notices_of(home.page, home.user)
 
 
 @dataclass(frozen=True)

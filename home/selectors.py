@@ -61,10 +61,15 @@ def notice_page_models() -> list:
     return [model for model in get_page_models() if getattr(model, "is_notice", False)]
 
 
-def notices_of(page: CommunityPage, limit: int = LATEST_NOTICES) -> list:
-    """Live child pages whose class declares ``is_notice = True``, newest first."""
+def notices_of(page: CommunityPage, user, limit: int = LATEST_NOTICES) -> list:
+    """Live child pages whose class declares ``is_notice = True``, newest first — for members only.
+
+    Notices are members-only (their pages 404 for anyone else), so their titles are too.
+    """
+    from portal.accounts.roles import is_member
+
     models = notice_page_models()
-    if not models:
+    if not models or not (getattr(user, "is_authenticated", False) and is_member(user, page.community)):
         return []
     children = page.get_children().live().type(*models).order_by("-first_published_at", "-pk")
     return list(children.specific()[:limit])
@@ -252,7 +257,7 @@ def community_home_context(page: CommunityPage, user) -> dict:
         "overview": community_overview(community),
         "is_member": is_member,
         "bylaws": bylaws_of(community),
-        "notices": notices_of(page),
+        "notices": notices_of(page, user),
         "disclosures": disclosures_of(page, user),
         "bulletin": bulletin_board(community),
         "carousel": carousel_of(page),

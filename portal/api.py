@@ -11,12 +11,13 @@ import graphene
 from governance.decisions.schema import DecisionsMutation, DecisionsQuery
 from governance.elections.schema import ElectionsMutation, ElectionsQuery
 from governance.registry.schema import RegistryMutation, RegistryQuery
+from governance.office.schema import OfficeMutation, OfficeQuery
 from governance.surveys.schema import SurveysMutation, SurveysQuery
 from home.schema import HomeMutation, HomeQuery
 from portal.accounts.schema import AccountsQuery
 
 
-class Query(AccountsQuery, RegistryQuery, DecisionsQuery, SurveysQuery, ElectionsQuery, HomeQuery, graphene.ObjectType):
+class Query(AccountsQuery, RegistryQuery, DecisionsQuery, SurveysQuery, ElectionsQuery, HomeQuery, OfficeQuery, graphene.ObjectType):
     ping = graphene.String(required=True, description="健康检查，返回 pong")
 
     @staticmethod
@@ -24,7 +25,7 @@ class Query(AccountsQuery, RegistryQuery, DecisionsQuery, SurveysQuery, Election
         return "pong"
 
 
-class Mutation(RegistryMutation, DecisionsMutation, SurveysMutation, ElectionsMutation, HomeMutation, graphene.ObjectType):
+class Mutation(RegistryMutation, DecisionsMutation, SurveysMutation, ElectionsMutation, HomeMutation, OfficeMutation, graphene.ObjectType):
     pass
 
 

@@ -7,13 +7,23 @@ GraphQL and the mini-program list the same rows.
 
 from __future__ import annotations
 
+from django import forms
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.signals import page_published
 
 from portal.accounts.models import Role
+
+from .notices.forms import NoticePageForm
 
 
 class ChannelName(models.TextChoices):
@@ -217,3 +227,201 @@ class VoteReminder(models.Model):
 
     def __str__(self):
         return f"{self.motion} · 截止前 {self.hours_before} 小时"
+
+
+# --- notices (通知公告, DOMAIN §6) -------------------------------------------------------------------
+#
+# A notice is a Wagtail page under a community's home. Publishing it (the editor's 发布, a workflow's
+# final approval, a scheduled publish) fans out once: one `Message` with one `Delivery` per recipient
+# per channel (`NoticeDispatch` records that it happened). Reading it on the portal or through GraphQL
+# sets `Delivery.read_at`; a "must confirm" notice also takes an explicit `NoticeConfirmation`. After
+# `second_reminder_hours` the still-unread recipients get one reminder (`NoticeReminder`).
+# The logic lives in `governance.office.notices`.
+
+
+def default_second_reminder_hours() -> int:
+    """settings.NOTICE_SECOND_REMINDER_HOURS, 24 when unset."""
+    return int(getattr(settings, "NOTICE_SECOND_REMINDER_HOURS", 24))
+
+
+def default_notice_channels() -> list[str]:
+    return [ChannelName.INSITE]
+
+
+class NoticeAudience(models.TextChoices):
+    OWNERS = "owners", _("仅业主")
+    ALL_RESIDENTS = "all_residents", _("全体住户（业主和租户）")
+
+
+class NoticeScope(models.TextChoices):
+    COMMUNITY = "community", _("全小区")
+    BUILDINGS = "buildings", _("部分楼栋")
+
+
+class NoticePage(Page):
+    """通知公告: published under a community's home, read by its members, delivered to its audience."""
+
+    is_notice = True  # the community home lists these in its 通知公告 section
+
+    community = models.ForeignKey("registry.Community", on_delete=models.PROTECT, null=True, blank=True,
+                                  editable=False, related_name="notice_pages", verbose_name=_("小区"),
+                                  help_text=_("由所在的小区主页决定"))
+    summary = models.CharField(_("摘要"), max_length=200, blank=True,
+                               help_text=_("短信和微信订阅消息使用的短文本；留空时使用标题"))
+    body = RichTextField(_("正文"))
+    audience = models.CharField(_("通知对象"), max_length=20, choices=NoticeAudience.choices,
+                                default=NoticeAudience.ALL_RESIDENTS)
+    scope_kind = models.CharField(_("通知范围"), max_length=20, choices=NoticeScope.choices,
+                                  default=NoticeScope.COMMUNITY)
+    scope_buildings = ParentalManyToManyField("registry.Building", blank=True, related_name="+",
+                                              verbose_name=_("范围内楼栋"))
+    channels = models.JSONField(_("发送渠道"), default=default_notice_channels)
+    must_confirm = models.BooleanField(_("须确认"), default=False,
+                                       help_text=_("勾选后，接收人须点击“我已阅读并确认”"))
+    second_reminder_hours = models.PositiveIntegerField(
+        _("二次提醒（小时）"), default=default_second_reminder_hours,
+        help_text=_("发布后经过这么多小时仍未阅读的接收人会收到一次提醒；0 表示不提醒"),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        MultiFieldPanel([
+            FieldPanel("audience"),
+            FieldPanel("scope_kind"),
+            FieldPanel("scope_buildings", widget=forms.CheckboxSelectMultiple),
+        ], heading=_("发送对象")),
+        MultiFieldPanel([
+            FieldPanel("channels"),
+            FieldPanel("must_confirm"),
+            FieldPanel("second_reminder_hours"),
+        ], heading=_("发送方式")),
+    ]
+    parent_page_types = ["home.CommunityPage"]
+    subpage_types: list[str] = []
+    base_form_class = NoticePageForm
+    template = "office/notice_page.html"
+
+    class Meta:
+        verbose_name = _("通知公告")
+        verbose_name_plural = _("通知公告")
+
+    # the community comes from the tree, never from input ----------------------------------------------
+
+    def _community_id_from_tree(self):
+        if not self.path:
+            return None
+        from home.models import CommunityPage
+
+        return CommunityPage.objects.ancestor_of(self).values_list("community_id", flat=True).first()
+
+    def clean(self):
+        super().clean()
+        community_id = self._community_id_from_tree()
+        if community_id is not None:
+            self.community_id = community_id
+        from .channels import channel_names
+
+        known = channel_names()
+        if not self.channels or not isinstance(self.channels, list) or any(c not in known for c in self.channels):
+            raise ValidationError({"channels": _("请至少选择一个有效的发送渠道。")})
+        if self.scope_kind == NoticeScope.BUILDINGS and self.community_id is not None:
+            buildings = list(self.scope_buildings.all())
+            if not buildings:
+                raise ValidationError({"scope_buildings": _("请选择至少一栋楼。")})
+            if any(building.community_id != self.community_id for building in buildings):
+                raise ValidationError({"scope_buildings": _("只能选择本小区的楼栋。")})
+
+    def save(self, *args, **kwargs):
+        community_id = self._community_id_from_tree()
+        if community_id is not None:
+            self.community_id = community_id
+        return super().save(*args, **kwargs)
+
+    # reading and confirming on the portal (governance.office.notices.views) ----------------------------
+
+    def serve(self, request, *args, **kwargs):
+        from .notices.views import notice_serve
+
+        return notice_serve(self, request)
+
+    def get_preview_context(self, request, mode_name):
+        context = super().get_preview_context(request, mode_name)
+        context.update({"page": self, "self": self, "preview": True})
+        return context
+
+    def get_preview_template(self, request, mode_name):
+        return self.template
+
+    @cached_property
+    def community_page(self):
+        from home.models import CommunityPage
+
+        return CommunityPage.objects.ancestor_of(self).first()
+
+
+class NoticeDispatch(models.Model):
+    """The fan-out of one notice, done once (one row per notice): its message and how many it reached."""
+
+    notice = models.OneToOneField(NoticePage, on_delete=models.CASCADE, related_name="dispatch",
+                                  verbose_name=_("通知公告"))
+    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("小区"))
+    message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                verbose_name=_("消息"))
+    recipients = models.PositiveIntegerField(_("接收人数"), default=0)
+    dispatched_at = models.DateTimeField(_("发送时间"))
+
+    class Meta:
+        verbose_name = _("通知阅读统计")
+        verbose_name_plural = _("通知阅读统计")
+        ordering = ["-dispatched_at", "-pk"]
+
+    def __str__(self):
+        return self.notice.title
+
+
+class NoticeReminder(models.Model):
+    """The one second reminder of a notice to its still-unread recipients (unique per notice)."""
+
+    notice = models.OneToOneField(NoticePage, on_delete=models.CASCADE, related_name="second_reminder",
+                                  verbose_name=_("通知公告"))
+    message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                verbose_name=_("消息"))
+    recipients = models.PositiveIntegerField(_("提醒人数"), default=0)
+    sent_at = models.DateTimeField(_("提醒时间"))
+
+    class Meta:
+        verbose_name = _("通知二次提醒")
+        verbose_name_plural = _("通知二次提醒")
+
+    def __str__(self):
+        return f"{self.notice.title} · 二次提醒"
+
+
+class NoticeConfirmation(models.Model):
+    """A recipient's 我已阅读并确认 of a "must confirm" notice. Once per recipient."""
+
+    notice = models.ForeignKey(NoticePage, on_delete=models.CASCADE, related_name="confirmations",
+                               verbose_name=_("通知公告"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("确认人"))
+    confirmed_at = models.DateTimeField(_("确认时间"))
+
+    class Meta:
+        verbose_name = _("通知确认")
+        verbose_name_plural = _("通知确认")
+        constraints = [models.UniqueConstraint(fields=["notice", "user"], name="notice_confirm_once")]
+
+    def __str__(self):
+        return f"{self.notice.title} · {self.user}"
+
+
+def _notice_published(sender, instance, **kwargs):
+    """Every way a notice goes live (editor, workflow approval, scheduled publish, code) sends this signal."""
+    from .notices.services import notice_published
+
+    notice_published(instance)
+
+
+page_published.connect(_notice_published, sender=NoticePage, dispatch_uid="office_notice_published")

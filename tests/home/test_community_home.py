@@ -93,6 +93,8 @@ def test_notices_are_child_pages_whose_class_says_is_notice(world, client, monke
     _publish(a.page, HelpPage(title="不是通知的帮助页", slug="help"))
     assert "暂无通知。" in _section(client.get(a.page.url).content.decode(), "notices")
     monkeypatch.setattr(HelpPage, "is_notice", True, raising=False)
+    assert "不是通知的帮助页" not in client.get(a.page.url).content.decode()  # notices are members-only
+    client.force_login(a.committee)
     html = _section(client.get(a.page.url).content.decode(), "notices")
     assert "不是通知的帮助页" in html and "暂无通知。" not in html
 
