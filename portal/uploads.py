@@ -79,3 +79,25 @@ def validate_upload(uploaded, policy: UploadPolicy, *, name_stem: str = "upload"
     if mime in IMAGE_TYPES:
         data = _strip_exif(data, mime)
     return ContentFile(data, name=f"{name_stem}.{policy.allowed[mime]}")
+
+
+def upload_from_data_url(value: str, *, name: str = "signature.png"):
+    """A PNG posted as a data URL (the signature canvas) as a file-like object; None when empty.
+
+    The bytes still go through `validate_upload` in the service that stores them.
+    """
+    import base64
+    import binascii
+
+    if not value:
+        return None
+    try:
+        header, _, data = value.partition(",")
+        if not header.startswith("data:image/png;base64"):
+            raise ValueError
+        raw = base64.b64decode(data, validate=True)
+    except (ValueError, binascii.Error) as exc:
+        raise DomainError(ErrorCode.INVALID, "签名图片无效，请重新签名。", field="signature") from exc
+    buffer = io.BytesIO(raw)
+    buffer.name = name
+    return buffer

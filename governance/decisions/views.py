@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from governance.errors import DomainError, ErrorCode
+from portal.uploads import upload_from_data_url
 from governance.registry.models import Building
 from portal.accounts import roles
 
@@ -71,21 +69,6 @@ def motion_detail(request, motion_id: int):
     })
 
 
-def _signature_from_data_url(value: str):
-    if not value:
-        return None
-    try:
-        header, _, data = value.partition(",")
-        if not header.startswith("data:image/png;base64"):
-            raise ValueError
-        raw = base64.b64decode(data, validate=True)
-    except (ValueError, binascii.Error) as exc:
-        raise DomainError(ErrorCode.INVALID, "签名图片无效，请重新签名。", field="signature") from exc
-    buffer = io.BytesIO(raw)
-    buffer.name = "signature.png"
-    return buffer
-
-
 @login_required
 @require_POST
 def motion_cast(request, motion_id: int):
@@ -95,7 +78,7 @@ def motion_cast(request, motion_id: int):
         if right is None:
             raise DomainError(ErrorCode.NOT_ON_ROLL, "您不在本次表决的表决名册中。")
         services.ballot_cast(right=right, choice=request.POST.get("choice", ""), actor=request.user,
-                             signature=_signature_from_data_url(request.POST.get("signature", "")),
+                             signature=upload_from_data_url(request.POST.get("signature", "")),
                              face_token=request.POST.get("face_token") or None)
     except DomainError as error:
         messages.error(request, error.message)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from governance.decisions.tally import cents_to_str, percent
 from governance.errors import DomainError, ErrorCode
+from portal.uploads import upload_from_data_url
 from portal.accounts import roles
 
 from . import selectors, services
@@ -26,22 +24,6 @@ from .selectors import RESULT_STATES
 def _round_or_404(request, round_id: int):
     return get_object_or_404(selectors.public_rounds_for(request.user).select_related("community", "term"),
                              pk=round_id)
-
-
-def signature_upload(value: str):
-    """The signature canvas posts a PNG data URL (the same format as the motion pages); None when empty."""
-    if not value:
-        return None
-    try:
-        header, _, data = value.partition(",")
-        if not header.startswith("data:image/png;base64"):
-            raise ValueError
-        raw = base64.b64decode(data, validate=True)
-    except (ValueError, binascii.Error) as exc:
-        raise DomainError(ErrorCode.INVALID, "签名图片无效，请重新签名。", field="signature") from exc
-    buffer = io.BytesIO(raw)
-    buffer.name = "signature.png"
-    return buffer
 
 
 @login_required
@@ -105,7 +87,7 @@ def election_register(request, round_id: int):
             services.candidate_register(election=election, actor=request.user,
                                         statement=request.POST.get("statement", ""),
                                         name=request.POST.get("name") or None,
-                                        signature=signature_upload(request.POST.get("signature", "")))
+                                        signature=upload_from_data_url(request.POST.get("signature", "")))
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -126,7 +108,7 @@ def election_cast(request, round_id: int):
         if right is None:
             raise DomainError(ErrorCode.NOT_ON_ROLL, "您不在本次选举的表决名册中。")
         services.election_ballot_cast(right=right, candidates=request.POST.getlist("candidates"), actor=request.user,
-                                      signature=signature_upload(request.POST.get("signature", "")),
+                                      signature=upload_from_data_url(request.POST.get("signature", "")),
                                       face_token=request.POST.get("face_token") or None)
     except DomainError as error:
         messages.error(request, error.message)

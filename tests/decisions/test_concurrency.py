@@ -1,39 +1,16 @@
 """On PostgreSQL: concurrent casting keeps exactly one ballot per right and loses none."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from governance.decisions import selectors, services
 from governance.decisions.models import Ballot
-from governance.errors import DomainError, ErrorCode
+from governance.errors import ErrorCode
 from tests.decisions.factories import community_with_owners, voting_motion
 
+from tests.concurrency import run_threads  # noqa: E402
+
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_threads(targets):
-    barrier = threading.Barrier(len(targets))
-    outcomes = [None] * len(targets)
-
-    def runner(i, fn):
-        try:
-            barrier.wait()
-            outcomes[i] = ("ok", fn())
-        except DomainError as error:
-            outcomes[i] = ("error", error.code)
-        except Exception as error:  # reported, so the assertion shows what went wrong
-            outcomes[i] = ("crash", repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, fn)) for i, fn in enumerate(targets)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return outcomes
 
 
 def test_many_threads_casting_for_one_right_leave_exactly_one_ballot():

@@ -1,38 +1,17 @@
 """On PostgreSQL: sending runs and reminder runs racing each other still reach each person once."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from governance.decisions import reminders
 from governance.office import services
 from governance.office.models import Delivery, VoteReminder
 from tests.decisions.factories import community_with_owners, voting_motion
 
+from tests.concurrency import run_threads  # noqa: E402
+
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_threads(targets):
-    barrier = threading.Barrier(len(targets))
-    outcomes = [None] * len(targets)
-
-    def runner(i, fn):
-        try:
-            barrier.wait()
-            outcomes[i] = ("ok", fn())
-        except Exception as error:  # reported, so the assertion shows what went wrong
-            outcomes[i] = ("crash", repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, fn)) for i, fn in enumerate(targets)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return outcomes
 
 
 def test_four_sending_runs_at_once_hand_each_delivery_over_once(memory_channel, monkeypatch):

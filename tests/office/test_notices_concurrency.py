@@ -6,7 +6,7 @@ import pytest
 
 from governance.office.models import Delivery, Message, NoticeAudience, NoticeDispatch, NoticeReminder
 from governance.office.notices import services
-from tests.office.test_concurrency import run_threads
+from tests.concurrency import run_threads
 from tests.office.test_notices import add_notice, estate  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
