@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser_fixtures import ARTIFACTS, browser, phone_page  # noqa: F401  (shared Playwright fixtures)
+
 # Playwright's sync API runs an event loop in the test thread; the tests' own ORM calls are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -4,7 +4,7 @@ import pytest
 
 from home import services
 from home.models import BulletinItem, BulletinType, CarouselItem, CommunityPage
-from tests.browser.conftest import ARTIFACTS, browser, phone_page  # noqa: F401  (fixtures)
+from tests.browser_fixtures import ARTIFACTS
 from tests.home.conftest import pdf_upload, png_upload, wagtail_image
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,3 +1,5 @@
+"""Playwright fixtures shared by every browser test: one Chromium per session, phone-sized pages."""
+
 import os
 from pathlib import Path
 
