@@ -14,10 +14,11 @@ from governance.registry.schema import RegistryMutation, RegistryQuery
 from governance.office.schema import OfficeMutation, OfficeQuery
 from governance.surveys.schema import SurveysMutation, SurveysQuery
 from home.schema import HomeMutation, HomeQuery
+from knowledge.schema import KnowledgeQuery
 from portal.accounts.schema import AccountsQuery
 
 
-class Query(AccountsQuery, RegistryQuery, DecisionsQuery, SurveysQuery, ElectionsQuery, HomeQuery, OfficeQuery, graphene.ObjectType):
+class Query(AccountsQuery, RegistryQuery, DecisionsQuery, SurveysQuery, ElectionsQuery, HomeQuery, OfficeQuery, KnowledgeQuery, graphene.ObjectType):
     ping = graphene.String(required=True, description="健康检查，返回 pong")
 
     @staticmethod

@@ -194,7 +194,7 @@ def main(argv=None) -> int:
 
             ms = sorted(t * 1000 for t in timings)
             median = statistics.median(ms)
-            p95 = ms[max(0, int(round(0.95 * len(ms))) - 1)]
+            p95 = ms[max(0, round(0.95 * len(ms)) - 1)]
             print(f"数据库：{connection.vendor}；文章 {args.articles} 篇；搜索 {len(ms)} 次（{len(set(counts))} 种查询）")
             print(f"批量写入：{insert:.2f} s；建立索引（含分词）：{index:.2f} s")
             print(f"搜索耗时（计数 + 首页 10 条 + 摘录高亮）：中位数 {median:.1f} ms，p95 {p95:.1f} ms，最慢 {ms[-1]:.1f} ms")

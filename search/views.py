@@ -1,0 +1,44 @@
+"""The public search page (/search/?q=) and its autocomplete endpoint (/search/autocomplete/?q=)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from knowledge.models import Kind, Section, Tier
+
+from .selectors import SearchFilters, autocomplete_knowledge, clean_query, hit_for, search_knowledge
+
+PER_PAGE = 10
+
+
+@require_GET
+def search(request):
+    q = clean_query(request.GET.get("q"))
+    filters = SearchFilters.from_params(request.GET)
+    results = search_knowledge(q, filters)
+    page_obj = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
+    hits = [hit_for(obj, q, request=request) for obj in page_obj.object_list]
+    return render(
+        request,
+        "search/search.html",
+        {
+            "q": q,
+            "filters": filters,
+            "page_obj": page_obj,
+            "hits": hits,
+            "total": page_obj.paginator.count,
+            "searched": bool(q or filters.narrows_articles),
+            "section_choices": Section.choices,
+            "tier_choices": Tier.choices,
+            "kind_choices": Kind.choices,
+        },
+    )
+
+
+@require_GET
+def autocomplete(request):
+    q = clean_query(request.GET.get("q"))
+    return JsonResponse({"query": q, "results": autocomplete_knowledge(q, request=request)})
