@@ -19,6 +19,14 @@ class Command(BaseCommand):
         else:
             result = seed_demo()
             self.stdout.write(f"演示数据已就绪：小区 {', '.join(result['communities'])}，demo 共 {result['units']} 户。")
+            from django.conf import settings as django_settings
+            from django.core.management import call_command
+
+            from knowledge.models import ArticlePage
+
+            if not ArticlePage.objects.exists():  # the starter set of the knowledge community and legal-aid corner
+                call_command("import_knowledge", str(django_settings.BASE_DIR / "knowledge" / "content"),
+                             verbosity=0, stdout=self.stdout, stderr=self.stderr)
         self.stdout.write("演示账号（密码均为 demo1234）：")
         for login, label in DEMO_SIGN_INS:
             self.stdout.write(f"  {login:<12} {label}")
