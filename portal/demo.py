@@ -183,7 +183,24 @@ def seed_demo(*, verified_share: float = 0.6, seed: int = 20261122) -> dict:
         registry_services.application_approve(application=application, actor=chair)
     if not demo.motions.exists():
         _demo_motions(demo, chair, rng)
+    _demo_notice(demo)
     return {"communities": [demo.code, riverside.code], "units": Unit.objects.filter(community=demo).count()}
+
+
+def _demo_notice(community: Community) -> None:
+    """A published notice to all residents (its fan-out runs when the seed commits)."""
+    from governance.office.models import NoticeAudience, NoticePage
+
+    page = ensure_community_page(community)
+    if NoticePage.objects.child_of(page).exists():
+        return
+    notice = NoticePage(
+        title="关于12月3日小区停水的通知", slug="water-2026-12", live=False, audience=NoticeAudience.ALL_RESIDENTS,
+        channels=["insite", "sms"], summary="12月3日 9:00–17:00 停水，请提前储水",
+        body="<p>因市政管网检修，12月3日 9:00–17:00 全小区停水。</p><p>请各位业主、住户提前储水，关好水龙头。</p>",
+    )
+    page.add_child(instance=notice)
+    notice.save_revision().publish()
 
 
 def _scan_image(label: str) -> io.BytesIO:
