@@ -18,7 +18,7 @@ from . import selectors, services
 from .exports import vote_details_xlsx
 from .models import Ballot, Choice, MotionStatus, SignatureMethod
 from .pdf import result_notice_pdf
-from .tally import percent
+from .tally import cents_to_str, percent
 
 RESULT_STATES = {MotionStatus.CLOSED, MotionStatus.ANNOUNCED}
 
@@ -39,7 +39,7 @@ def _chart(result) -> list[dict]:
     rows = []
     for key, label, amount in (("agree", "同意", result.agree), ("oppose", "反对", result.oppose),
                                ("abstain", "弃权", result.abstain)):
-        rows.append({"key": key, "label": label, "area": amount.area, "heads": amount.heads,
+        rows.append({"key": key, "label": label, "area": cents_to_str(amount.cents), "heads": amount.heads,
                      "area_pct": percent(amount.cents, total.cents), "heads_pct": percent(amount.heads, total.heads)})
     return rows
 
@@ -61,7 +61,8 @@ def motion_detail(request, motion_id: int):
         grid = selectors.participation_grid(motion, building) if building else None
     return render(request, "decisions/motion_detail.html", {
         "motion": motion, "rights": [(r, ballots.get(r.pk)) for r in rights], "choices": Choice.choices,
-        "result": result, "chart": _chart(result) if result else None, "grid": grid, "building": building,
+        "result": result, "chart": _chart(result) if result else None,
+        "void_area": cents_to_str(result.void.cents) if result else None, "grid": grid, "building": building,
         "buildings": motion.community.buildings.order_by("sort_key", "name") if grid is not None else [],
         "needs_signature": motion.signature_method != SignatureMethod.NONE,
         "needs_face": motion.signature_method == SignatureMethod.FACE,
