@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from governance.audit.services import audit_record
 from governance.errors import DomainError, ErrorCode
@@ -43,6 +43,8 @@ def ensure_site_root() -> HomePage:
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node()
+        if not Collection.objects.exists():  # a flushed database has no root collection for documents either
+            Collection.add_root(name="Root")
         if root is None:  # a flushed database (e.g. after transactional tests) has no tree at all
             Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
             root = Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))
