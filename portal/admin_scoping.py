@@ -40,7 +40,8 @@ from django.db import transaction
 from django.db.models import Model, ProtectedError, Q, QuerySet, RestrictedError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
+from django.views import View
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
@@ -368,6 +369,19 @@ class ScopedViewMixin:
             self.scoped_viewset.audit_write(
                 verb=verb, instance=instance, actor=self.request.user, form=form, extra=extra, community=community
             )
+
+
+class ScopedObjectActionView(ScopedViewMixin, View):
+    """A POST-only action on one object (approve, reject…): looked up in the user's scope (404 otherwise),
+    then back to the object's inspect page."""
+
+    http_method_names = ["post"]
+
+    def get_scoped_object(self, pk):
+        return get_object_or_404(self.scoped_queryset(READ_ACTIONS), pk=pk)
+
+    def back(self, instance):
+        return redirect(reverse(f"{self.scoped_viewset.url_namespace}:inspect", args=[instance.pk]))
 
 
 class _DomainErrorFormMixin:

@@ -35,6 +35,7 @@ from portal.admin_scoping import (
     ScopedInspectView,
     ScopedModelForm,
     ScopedModelViewSet,
+    ScopedObjectActionView,
     ScopedViewMixin,
 )
 
@@ -516,20 +517,13 @@ class CandidateInspectView(ScopedInspectView):
         return context
 
 
-class _CandidateObjectView(ScopedViewMixin, View):
+class _CandidateObjectView(ScopedObjectActionView):
     model = Candidate
-    http_method_names = ["post"]
-
-    def get_candidate(self, pk):
-        return get_object_or_404(self.scoped_queryset(READ_ACTIONS), pk=pk)
-
-    def back(self, candidate):
-        return redirect(reverse(f"{self.scoped_viewset.url_namespace}:inspect", args=[candidate.pk]))
 
 
 class CandidateApproveView(_CandidateObjectView):
     def post(self, request, pk):
-        candidate = self.get_candidate(pk)
+        candidate = self.get_scoped_object(pk)
         try:
             services.candidate_review(candidate=candidate, actor=request.user, approve=True)
         except DomainError as error:
@@ -541,7 +535,7 @@ class CandidateApproveView(_CandidateObjectView):
 
 class CandidateRejectView(_CandidateObjectView):
     def post(self, request, pk):
-        candidate = self.get_candidate(pk)
+        candidate = self.get_scoped_object(pk)
         try:
             services.candidate_review(candidate=candidate, actor=request.user, approve=False,
                                       reason=request.POST.get("reason", ""))

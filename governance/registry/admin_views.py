@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +36,7 @@ from portal.admin_scoping import (
     ScopedInspectView,
     ScopedModelForm,
     ScopedModelViewSet,
+    ScopedObjectActionView,
     ScopedViewMixin,
     superusers_only,
 )
@@ -540,22 +541,13 @@ class ApplicationInspectView(ScopedInspectView):
         return context
 
 
-class _ApplicationObjectView(ScopedViewMixin, View):
-    """Looks the application up in the user's scope (404 otherwise), like every other view."""
-
+class _ApplicationObjectView(ScopedObjectActionView):
     model = UnitApplication
-    http_method_names = ["post"]
-
-    def get_application(self, pk):
-        return get_object_or_404(self.scoped_queryset(READ_ACTIONS), pk=pk)
-
-    def back(self, application):
-        return redirect(reverse(f"{self.scoped_viewset.url_namespace}:inspect", args=[application.pk]))
 
 
 class ApplicationApproveView(_ApplicationObjectView):
     def post(self, request, pk):
-        application = self.get_application(pk)
+        application = self.get_scoped_object(pk)
         try:
             services.application_approve(application=application, actor=request.user)
         except DomainError as error:
@@ -567,7 +559,7 @@ class ApplicationApproveView(_ApplicationObjectView):
 
 class ApplicationRejectView(_ApplicationObjectView):
     def post(self, request, pk):
-        application = self.get_application(pk)
+        application = self.get_scoped_object(pk)
         try:
             services.application_reject(application=application, actor=request.user,
                                         reason=request.POST.get("reason", ""))
