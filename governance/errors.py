@@ -30,6 +30,7 @@ class ErrorCode(str, enum.Enum):
     ALREADY_ANSWERED = "ALREADY_ANSWERED"
     NOT_IN_AUDIENCE = "NOT_IN_AUDIENCE"
     ALREADY_SIGNED = "ALREADY_SIGNED"
+    SLOT_TAKEN = "SLOT_TAKEN"
     # New codes: append below this line (one line each) and describe them in portal/graphql/errors.py.
 
 

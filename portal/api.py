@@ -14,11 +14,15 @@ from governance.registry.schema import RegistryMutation, RegistryQuery
 from governance.office.schema import OfficeMutation, OfficeQuery
 from governance.surveys.schema import SurveysMutation, SurveysQuery
 from home.schema import HomeMutation, HomeQuery
+from knowledge.cases.schema import CasesMutation, CasesQuery
+from knowledge.experts.schema import ExpertsMutation, ExpertsQuery
+from knowledge.qa.schema import QAMutation, QAQuery
 from knowledge.schema import KnowledgeQuery
 from portal.accounts.schema import AccountsQuery
 
 
-class Query(AccountsQuery, RegistryQuery, DecisionsQuery, SurveysQuery, ElectionsQuery, HomeQuery, OfficeQuery, KnowledgeQuery, graphene.ObjectType):
+class Query(AccountsQuery, RegistryQuery, DecisionsQuery, SurveysQuery, ElectionsQuery, HomeQuery, OfficeQuery, KnowledgeQuery,
+            QAQuery, ExpertsQuery, CasesQuery, graphene.ObjectType):
     ping = graphene.String(required=True, description="健康检查，返回 pong")
 
     @staticmethod
@@ -26,7 +30,8 @@ class Query(AccountsQuery, RegistryQuery, DecisionsQuery, SurveysQuery, Election
         return "pong"
 
 
-class Mutation(RegistryMutation, DecisionsMutation, SurveysMutation, ElectionsMutation, HomeMutation, OfficeMutation, graphene.ObjectType):
+class Mutation(RegistryMutation, DecisionsMutation, SurveysMutation, ElectionsMutation, HomeMutation, OfficeMutation,
+               QAMutation, ExpertsMutation, CasesMutation, graphene.ObjectType):
     pass
 
 

@@ -21,6 +21,9 @@ urlpatterns = [
     path("surveys/", include("governance.surveys.urls")),
     path("office/", include("governance.office.urls")),
     path("search/", include("search.urls")),
+    path("qa/", include("knowledge.qa.urls")),
+    path("experts/", include("knowledge.experts.urls")),
+    path("cases/", include("knowledge.cases.urls")),
 ]
 
 if settings.DEBUG:

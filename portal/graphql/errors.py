@@ -42,6 +42,7 @@ ERROR_CODE_DESCRIPTIONS = {
     "ALREADY_ANSWERED": "已作答",
     "NOT_IN_AUDIENCE": "不在调查对象范围内",
     "ALREADY_SIGNED": "已联名",
+    "SLOT_TAKEN": "该时段已被预约",
 }
 
 
