@@ -1,7 +1,9 @@
 """Rate limits on sending SMS codes, per phone and per client IP.
 
 Limits live in `settings.SMS_RATE_LIMITS` as (count, seconds) sliding windows. Counting
-uses the default cache (Redis in production, so every worker shares the counts).
+uses the default cache (Redis in production, so every worker shares the counts). A check
+and its write happen under a short lock per key (`cache.add` is atomic on Redis and in the
+local-memory cache), so two simultaneous requests cannot both take the last allowed SMS.
 
 `sms_rate_check` counts one SMS (or refuses); `sms_rate_peek` only asks whether one
 more would be refused, so a form can show the error before anything is written and
@@ -12,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import time
+import uuid
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
@@ -71,6 +75,14 @@ def _windows(phone: str, ip: str) -> list[tuple[str, int, int, str]]:
     return windows
 
 
+def _lock_keys(phone: str, ip: str) -> list[str]:
+    """One lock per phone and one per network, whatever the number of windows."""
+    keys = [_key("phone", normalize_phone(phone) or phone, 0)]
+    if ip:
+        keys.append(_key("ip", _ip_block(ip), 0))
+    return keys
+
+
 def _evaluate(phone: str, ip: str) -> tuple[float, list, dict]:
     """Return (now, windows, live stamps per key); raise RATE_LIMITED when a window is full."""
     now = time.time()
@@ -87,6 +99,31 @@ def _evaluate(phone: str, ip: str) -> tuple[float, list, dict]:
     return now, windows, stamps
 
 
+LOCK_SECONDS = 5  # a lock outlives no crashed holder by more than this
+LOCK_WAIT = 3.0  # how long a request waits for another one on the same phone or network
+
+
+@contextmanager
+def _locked(keys: list[str]):
+    """Hold a cache lock on every key (taken in sorted order, so two requests never wait on each other)."""
+    token = uuid.uuid4().hex
+    taken: list[str] = []
+    try:
+        for key in sorted(set(keys)):
+            lock = f"{key}:lock"  # key is a window-free name: smsrl:<kind>:0:<digest>
+            deadline = time.monotonic() + LOCK_WAIT
+            while not cache.add(lock, token, timeout=LOCK_SECONDS):
+                if time.monotonic() > deadline:
+                    raise DomainError(ErrorCode.RATE_LIMITED, "获取验证码的请求过多，请稍后再试。")
+                time.sleep(0.01)
+            taken.append(lock)
+        yield
+    finally:
+        for lock in taken:
+            if cache.get(lock) == token:
+                cache.delete(lock)
+
+
 def sms_rate_peek(*, phone: str, ip: str = "") -> None:
     """Raise RATE_LIMITED if one more SMS to this phone / from this IP would be refused. Counts nothing."""
     _evaluate(phone, ip)
@@ -98,7 +135,8 @@ def sms_rate_check(*, phone: str, ip: str = "") -> None:
     Nothing is counted when a limit is already reached, so a refused request does not
     extend the wait.
     """
-    now, windows, stamps = _evaluate(phone, ip)
-    for key, _, seconds, _ in windows:
-        cache.set(key, stamps[key] + [now], timeout=seconds)
+    with _locked(_lock_keys(phone, ip)):
+        now, windows, stamps = _evaluate(phone, ip)
+        for key, _, seconds, _ in windows:
+            cache.set(key, stamps[key] + [now], timeout=seconds)
 
