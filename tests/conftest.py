@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser_fixtures import ARTIFACTS, browser, phone_page  # noqa: F401  (shared Playwright fixtures)
+from tests.redis_server import REDIS_SERVER, redis_cache, redis_url  # noqa: F401  (throwaway Redis)
 
 # Playwright's sync API runs an event loop in the test thread; the tests' own ORM calls are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -21,7 +22,8 @@ def _on_postgres() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests need Debian's Chromium: skipped with a reason outside CI, required (so failing) in CI.
+    """Browser tests need Debian's Chromium and Redis tests Debian's redis-server: skipped with a reason
+    outside CI, required (so failing) in CI.
     PostgreSQL-only tests are skipped on the SQLite pass; the PostgreSQL pass runs them."""
     have_chromium = os.path.exists(CHROMIUM)
     skip_browser = not have_chromium and not (_truthy("CI") or _truthy("REQUIRE_BROWSER"))
@@ -32,6 +34,14 @@ def pytest_collection_modifyitems(config, items):
         with REPORT.open("a", encoding="utf-8") as fh:
             fh.write(f"browser: {len(browser_items)} 个浏览器测试被跳过：{reason}\n")
         for item in browser_items:
+            item.add_marker(pytest.mark.skip(reason=reason))
+    redis_items = [item for item in items if "redis" in item.keywords]
+    if redis_items and not os.path.exists(REDIS_SERVER) and not (_truthy("CI") or _truthy("REQUIRE_REDIS")):
+        reason = f"未找到 {REDIS_SERVER}（apt-get install redis-server）"
+        REPORT.parent.mkdir(exist_ok=True)
+        with REPORT.open("a", encoding="utf-8") as fh:
+            fh.write(f"redis: {len(redis_items)} 个 Redis 测试被跳过：{reason}\n")
+        for item in redis_items:
             item.add_marker(pytest.mark.skip(reason=reason))
     if not _on_postgres():
         for item in items:
