@@ -8,6 +8,7 @@ from governance.audit.services import audit_record
 from governance.errors import DomainError, ErrorCode
 
 from . import roles
+from .editorial import editorial_groups_sync
 from .models import Membership, Role
 
 
@@ -37,6 +38,7 @@ def membership_grant(
                         membership.ends_on) != wanted:
         membership.active, membership.title, membership.team, membership.starts_on, membership.ends_on = wanted
         membership.save(update_fields=["active", "title", "team", "starts_on", "ends_on"])
+    editorial_groups_sync(user=user)
     audit_record(
         community=community, actor=actor, action="membership.grant", obj=membership,
         summary={"user": str(user), "role": role, "title": title, "team": team, "created": created,

@@ -15,12 +15,14 @@ from wagtail.permissions import policy_registry
 from governance.registry.models import Community
 from portal.admin_scoping import (
     CommunityScopedPermissionPolicy,
+    ScopedEditView,
     ScopedModelForm,
     ScopedModelViewSet,
 )
 from portal.masking import mask_phone
 
 from . import roles, services
+from .editorial import editorial_groups_sync
 from .models import Membership, Role, User
 
 #: Roles a street office may grant (in one of its communities); the others need a superuser.
@@ -121,6 +123,15 @@ def _user_phone(membership) -> str:
     return mask_phone(membership.user.phone)
 
 
+class MembershipEditView(ScopedEditView):
+    """Deactivating or ending a role also takes away the page permissions it carried."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        editorial_groups_sync(user=instance.user)
+        return instance
+
+
 class MembershipViewSet(ScopedModelViewSet):
     model = Membership
     name = "accounts_membership"
@@ -130,6 +141,7 @@ class MembershipViewSet(ScopedModelViewSet):
     menu_order = 950
     add_to_admin_menu = True
     policy_class = MembershipPolicy
+    edit_view_class = MembershipEditView
     community_path = "community"
     scopes = {"view": street_offices, "add": street_offices, "change": street_offices, "delete": None}
     audit_action = "accounts.membership"

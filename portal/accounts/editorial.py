@@ -1,0 +1,86 @@
+"""Wagtail page permissions that follow the roles (DOMAIN §1: who edits what in the CMS).
+
+Wagtail grants page and image permissions to groups, so each role that edits pages is mirrored
+into a group, and `editorial_groups_sync(user)` makes the user's groups match his active
+memberships (called by every write of a membership):
+
+- 内容编辑 (Role.EDITOR, platform-wide) → Wagtail's "Moderators" group: edits and publishes the
+  knowledge community, the legal-aid corner and disclosure pages, and approves submissions in the
+  "Moderators approval" workflow (case submissions, editors' changes).
+- 业委会委员 / 执行秘书 of a community → that community's group "小区页面编辑·<code>": add, edit and
+  publish pages under the community's home only (notices, disclosures, help; the home itself), and
+  add/choose images in the community's own image collection (the carousel). Another community's
+  pages stay out of reach in the page explorer.
+
+Groups this module does not manage (anything without the prefix, except "Moderators") are never
+touched, so a superuser's manual grants survive.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+
+from .models import Membership, Role
+
+MODERATORS_GROUP = "Moderators"
+COMMUNITY_GROUP_PREFIX = "小区页面编辑·"
+COMMUNITY_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+COMMUNITY_IMAGE_PERMISSIONS = ("add_image", "choose_image", "change_image")
+COMMUNITY_EDITOR_ROLES = (Role.COMMITTEE_MEMBER, Role.COMMITTEE_SECRETARY)
+
+
+def _permission(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _community_collection(community) -> Collection:
+    name = f"小区图片·{community.code}"
+    root = Collection.get_first_root_node()
+    found = root.get_children().filter(name=name).first()
+    return found if found is not None else root.add_child(name=name)
+
+
+@transaction.atomic
+def community_editor_group(community) -> Group:
+    """The group of a community's page editors, with its page and image permissions (created once)."""
+    from home.services import ensure_community_page
+
+    group, created = Group.objects.get_or_create(name=f"{COMMUNITY_GROUP_PREFIX}{community.code}")
+    if created:
+        group.permissions.add(_permission("wagtailadmin", "access_admin"))
+    page = ensure_community_page(community)
+    for codename in COMMUNITY_PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=_permission("wagtailcore", codename))
+    collection = _community_collection(community)
+    for codename in COMMUNITY_IMAGE_PERMISSIONS:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=collection, permission=_permission("wagtailimages", codename)
+        )
+    return group
+
+
+def _wanted_groups(user) -> set[Group]:
+    active = Membership.objects.filter(user=user, active=True).select_related("community")
+    wanted: set[Group] = set()
+    for membership in active:
+        if membership.role == Role.EDITOR:
+            wanted.add(Group.objects.get(name=MODERATORS_GROUP))
+        elif membership.role in COMMUNITY_EDITOR_ROLES and membership.community is not None:
+            wanted.add(community_editor_group(membership.community))
+    return wanted
+
+
+@transaction.atomic
+def editorial_groups_sync(*, user) -> tuple[list[str], list[str]]:
+    """Make the user's managed groups match his active memberships. Returns (added, removed) group names."""
+    wanted = _wanted_groups(user)
+    managed = {g for g in user.groups.all() if g.name == MODERATORS_GROUP or g.name.startswith(COMMUNITY_GROUP_PREFIX)}
+    to_add = wanted - managed
+    to_remove = managed - wanted
+    if to_add:
+        user.groups.add(*to_add)
+    if to_remove:
+        user.groups.remove(*to_remove)
+    return sorted(g.name for g in to_add), sorted(g.name for g in to_remove)
