@@ -12,21 +12,20 @@ Screens (URL names in the ``decisions_motion`` namespace unless noted):
 - ``submit`` ``open`` ``close`` ``announce`` ``withdraw``: the lifecycle buttons.
 - ``tally``: the result from `selectors.motion_result` (running results for staff), with the
   ``details`` (.xlsx) and ``notice`` (PDF) downloads after close.
-- ``paper``: paper ballots (线下补录) with scans, ``scan`` serves a scan, ``void`` declares 废票.
-- ``voters``: who has voted (never how), for reminders.
+- ``paper``: paper ballots (线下补录) with scans, ``void`` declares 废票.
+- ``scan`` / ``signature``: a ballot's scan or e-signature (private files, `files.BallotFileView`).
+- ``voters``: who has voted (never how), for reminders, with a link to each e-signature.
 - ``decisions_review:index`` / ``approve`` / ``reject``: the residents' committee's approval queue.
 """
 
 from __future__ import annotations
-
-import mimetypes
 
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -57,6 +56,7 @@ from portal.admin_scoping import (
 
 from . import selectors, services
 from .exports import vote_details_xlsx
+from .files import BallotFileView
 from .models import (
     Ballot,
     Channel,
@@ -306,6 +306,8 @@ class MotionInspectView(ScopedInspectView):
             "has_roll": status in ROLL_STATES,
             "tally_url": url("tally"), "voters_url": url("voters"),
             "paper_url": url("paper") if can_manage else "",
+            "attachments": [(attachment.title, reverse("motion_attachment", args=[attachment.pk]))
+                            for attachment in motion.attachments.order_by("pk")],
         })
         return context
 
@@ -550,6 +552,7 @@ class WhoVotedView(_MotionPageView):
         motion = self.motion
         rights = selectors.who_voted(motion).annotate(
             voided=Exists(Ballot.objects.filter(right=OuterRef("pk"), void=True)), ballot_pk=F("ballot__pk"),
+            ballot_signature=F("ballot__signature"),
         )
         voted = self.request.GET.get("voted", "")
         query = (self.request.GET.get("q") or "").strip()
@@ -569,6 +572,7 @@ class WhoVotedView(_MotionPageView):
             "voted_count": all_rights.filter(voted=True).count(), "rights_count": all_rights.count(),
             "can_void": can_void,
             "void_url_name": self.scoped_viewset.get_url_name("void"),
+            "signature_url_name": self.scoped_viewset.get_url_name("signature"),
         })
         return context
 
@@ -589,22 +593,6 @@ class BallotVoidView(_MotionObjectMixin, View):
             messages.success(request, _("已将 %(label)s 的表决票认定为废票。") % {"label": ballot.right.label})
         back = "voters" if request.POST.get("back") == "voters" else "paper"
         return redirect(reverse(self.scoped_viewset.get_url_name(back), args=[ballot.motion_id]))
-
-
-class BallotScanView(_MotionObjectMixin, View):
-    """Serves a paper ballot's scan to the community's staff only; never linked from the public media URL."""
-
-    http_method_names = ["get"]
-
-    def get(self, request, pk):
-        ballot = get_object_or_404(Ballot.objects.filter(motion__in=self.scoped_queryset(READ_ACTIONS)), pk=pk)
-        if not ballot.scan:
-            raise Http404
-        content_type = mimetypes.guess_type(ballot.scan.name)[0] or "application/octet-stream"
-        response = FileResponse(ballot.scan.open("rb"), content_type=content_type,
-                                filename=ballot.scan.name.rsplit("/", 1)[-1])
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 # --- the viewset ---------------------------------------------------------------------------------------
@@ -679,7 +667,8 @@ class MotionViewSet(ScopedModelViewSet):
             path("paper/<int:pk>/", view(PaperBallotView), name="paper"),
             path("voters/<int:pk>/", view(WhoVotedView), name="voters"),
             path("void/<int:pk>/", view(BallotVoidView), name="void"),
-            path("scan/<int:pk>/", view(BallotScanView), name="scan"),
+            path("scan/<int:pk>/", view(BallotFileView, field="scan"), name="scan"),
+            path("signature/<int:pk>/", view(BallotFileView, field="signature"), name="signature"),
         ]
 
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from home.storage import private_storage
+
 from .tally import RULE_MAJORITY, RULE_THREE_QUARTERS, Rule
 
 
@@ -152,7 +154,7 @@ class Motion(models.Model):
 class MotionAttachment(models.Model):
     motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("名称"), max_length=200)
-    file = models.FileField(_("文件"), upload_to="motions/%Y/%m/")
+    file = models.FileField(_("文件"), storage=private_storage, upload_to="motions/%Y/%m/")
 
     class Meta:
         verbose_name = _("附件")
@@ -212,8 +214,10 @@ class Ballot(models.Model):
                                 related_name="+", verbose_name=_("投票人"))
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("录入人"))
-    scan = models.FileField(_("纸质表决票扫描件"), upload_to="ballots/scans/%Y/%m/", blank=True)
-    signature = models.FileField(_("电子签名"), upload_to="ballots/signatures/%Y/%m/", blank=True)
+    scan = models.FileField(_("纸质表决票扫描件"), storage=private_storage, upload_to="ballots/scans/%Y/%m/",
+                            blank=True)
+    signature = models.FileField(_("电子签名"), storage=private_storage, upload_to="ballots/signatures/%Y/%m/",
+                                 blank=True)
     face_reference = models.CharField(_("人脸核验凭证"), max_length=100, blank=True)
     void = models.BooleanField(_("废票"), default=False)
     void_reason = models.CharField(_("废票理由"), max_length=200, blank=True)

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import graphene
 from django.db.models import Exists, OuterRef, Prefetch
+from django.urls import reverse
 
 from governance.errors import DomainError, ErrorCode
 from governance.registry.schema import CommunityType
@@ -281,11 +282,12 @@ class MotionAttachmentType(graphene.ObjectType):
         name = "MotionAttachment"
 
     title = graphene.String(required=True, description="附件名称")
-    url = graphene.String(required=True, description="下载地址")
+    url = graphene.String(required=True, description="查看地址（需登录，能看到该议事事项的人才能打开）")
 
     @staticmethod
     def resolve_url(attachment: MotionAttachment, info):
-        return attachment.file.url
+        path = reverse("motion_attachment", args=[attachment.pk])
+        return info.context.build_absolute_uri(path) if info.context is not None else path
 
 
 class MotionType(graphene.ObjectType):

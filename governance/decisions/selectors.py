@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from portal.accounts import roles
 from portal.accounts.roles import communities_for
 
-from .models import Ballot, Motion, MotionStatus, RollUnit, VotingRight
+from .models import Ballot, Motion, MotionAttachment, MotionStatus, RollUnit, VotingRight
 from .tally import Amount, Result, decide
 
 
@@ -26,6 +26,12 @@ def visible_motions(user):
     """Motions of the user's communities that the user may read (portal and GraphQL alike)."""
     staff = roles.staff_communities(user, roles.STAFF_ROLES_FOR_REGISTRY | roles.GOVERNMENT_ROLES)
     return motions_for(user).filter(Q(status__in=PUBLIC_STATES) | Q(community__in=staff))
+
+
+def visible_attachments(user):
+    """Attachments of the motions the user may read (`visible_motions`): another community's, or a draft
+    the user may not see, is never fetched."""
+    return MotionAttachment.objects.filter(motion__in=visible_motions(user))
 
 
 def motion_result(motion: Motion) -> Result:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import joint_views, views
+from . import files, joint_views, views
 
 urlpatterns = [
     path("", views.motion_list, name="motion_list"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:motion_id>/cast/", views.motion_cast, name="motion_cast"),
     path("<int:motion_id>/notice.pdf", views.motion_notice_pdf, name="motion_notice_pdf"),
     path("<int:motion_id>/details.xlsx", views.motion_details_xlsx, name="motion_details_xlsx"),
+    path("attachments/<int:attachment_id>/", files.motion_attachment, name="motion_attachment"),
     path("joint/", joint_views.joint_list, name="joint_list"),
     path("joint/new/", joint_views.joint_new, name="joint_new"),
     path("joint/<int:joint_id>/", joint_views.joint_detail, name="joint_detail"),

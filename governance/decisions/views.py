@@ -67,6 +67,7 @@ def motion_detail(request, motion_id: int):
         "needs_signature": motion.signature_method != SignatureMethod.NONE,
         "needs_face": motion.signature_method == SignatureMethod.FACE,
         "is_staff": staff, "can_vote": motion.status == MotionStatus.VOTING,
+        "attachments": motion.attachments.order_by("pk"),
     })
 
 

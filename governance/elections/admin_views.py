@@ -8,11 +8,9 @@ community's round, candidate, right or ballot is a 404; every write goes through
 
 from __future__ import annotations
 
-import mimetypes
-
 import django_filters
 from django import forms
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +39,7 @@ from portal.admin_scoping import (
 
 from . import selectors, services
 from .exports import election_details_xlsx
+from .files import BallotFileView, CandidateSignatureView
 from .models import (
     Candidate,
     CandidateStatus,
@@ -259,6 +258,7 @@ class PaperEntryView(_RoundObjectMixin, WagtailAdminTemplateMixin, TemplateView)
             "inspect_url": self.url("inspect", election.pk),
             "void_url_name": f"{self.scoped_viewset.url_namespace}:void",
             "scan_url_name": f"{self.scoped_viewset.url_namespace}:scan",
+            "signature_url_name": f"{self.scoped_viewset.url_namespace}:signature",
         })
         return context
 
@@ -290,23 +290,6 @@ class VoidBallotView(_RoundObjectMixin, View):
         else:
             messages.success(request, _("已认定为废票。"))
         return redirect(self.url("paper", election.pk))
-
-
-class BallotScanView(_RoundObjectMixin, View):
-    """The scan of a paper ballot, for the round's staff only (never a public media link)."""
-
-    http_method_names = ["get"]
-
-    def get(self, request, pk, ballot_id):
-        election = self.get_round(pk)
-        ballot = get_object_or_404(ElectionBallot, round=election, pk=ballot_id)
-        if not ballot.scan or not roles.can_see_election_details(request.user, election.community):
-            raise Http404
-        content_type = mimetypes.guess_type(ballot.scan.name)[0] or "application/octet-stream"
-        response = FileResponse(ballot.scan.open("rb"), content_type=content_type,
-                                filename=ballot.scan.name.rsplit("/", 1)[-1])
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 def admin_result_rows(election, result):
@@ -477,7 +460,9 @@ class ElectionRoundViewSet(ScopedModelViewSet):
             path("action/<int:pk>/", self.construct_view(RoundActionView), name="action"),
             path("paper/<int:pk>/", self.construct_view(PaperEntryView), name="paper"),
             path("void/<int:pk>/<int:ballot_id>/", self.construct_view(VoidBallotView), name="void"),
-            path("scan/<int:pk>/<int:ballot_id>/", self.construct_view(BallotScanView), name="scan"),
+            path("scan/<int:pk>/<int:ballot_id>/", self.construct_view(BallotFileView, field="scan"), name="scan"),
+            path("signature/<int:pk>/<int:ballot_id>/", self.construct_view(BallotFileView, field="signature"),
+                 name="signature"),
             path("results/<int:pk>/", self.construct_view(ResultsView), name="results"),
             path("members/<int:pk>/", self.construct_view(MakeMembersView), name="members"),
             path("tie/<int:pk>/", self.construct_view(ResolveTieView), name="tie"),
@@ -544,20 +529,6 @@ class CandidateRejectView(_CandidateObjectView):
         else:
             messages.success(request, _("已驳回该报名。"))
         return self.back(candidate)
-
-
-class CandidateSignatureView(ScopedViewMixin, View):
-    model = Candidate
-    http_method_names = ["get"]
-
-    def get(self, request, pk):
-        candidate = get_object_or_404(self.scoped_queryset(READ_ACTIONS), pk=pk)
-        if not candidate.signature:
-            raise Http404
-        content_type = mimetypes.guess_type(candidate.signature.name)[0] or "application/octet-stream"
-        response = FileResponse(candidate.signature.open("rb"), content_type=content_type)
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class CandidateViewSet(ScopedModelViewSet):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.decisions.models import Channel, SignatureMethod
 from governance.decisions.tally import RULE_MAJORITY, Rule
+from home.storage import private_storage
 
 __all__ = [
     "Candidate", "CandidateStatus", "Channel", "ElectionBallot", "ElectionKind", "ElectionRight", "ElectionRollUnit",
@@ -177,7 +178,8 @@ class Candidate(models.Model):
                              related_name="candidacies", verbose_name=_("账户"))
     name = models.CharField(_("姓名"), max_length=50)
     statement = models.TextField(_("参选陈述"), blank=True)
-    signature = models.FileField(_("申请签名"), upload_to="elections/signatures/%Y/%m/", blank=True)
+    signature = models.FileField(_("申请签名"), storage=private_storage, upload_to="elections/signatures/%Y/%m/",
+                                 blank=True)
     status = models.CharField(_("审核状态"), max_length=20, choices=CandidateStatus.choices,
                               default=CandidateStatus.PENDING)
     reason = models.CharField(_("审核意见"), max_length=300, blank=True)
@@ -248,8 +250,10 @@ class ElectionBallot(models.Model):
                                 related_name="+", verbose_name=_("投票人"))
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("录入人"))
-    scan = models.FileField(_("纸质选票扫描件"), upload_to="elections/scans/%Y/%m/", blank=True)
-    signature = models.FileField(_("电子签名"), upload_to="elections/ballot-signatures/%Y/%m/", blank=True)
+    scan = models.FileField(_("纸质选票扫描件"), storage=private_storage, upload_to="elections/scans/%Y/%m/",
+                            blank=True)
+    signature = models.FileField(_("电子签名"), storage=private_storage,
+                                 upload_to="elections/ballot-signatures/%Y/%m/", blank=True)
     face_reference = models.CharField(_("人脸核验凭证"), max_length=100, blank=True)
     void = models.BooleanField(_("废票"), default=False)
     void_reason = models.CharField(_("废票理由"), max_length=200, blank=True)

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -26,6 +26,8 @@ from portal.accounts import roles
 from portal.uploads import ROSTER, validate_upload
 
 from .models import Community, RosterImport
+from .permissions import can_download_roster_import
+from .private_files import file_response
 from .roster import ImportReport, roster_export_bytes, roster_template_bytes
 from .tasks import roster_import_task
 
@@ -221,6 +223,17 @@ def roster_export(request, community_id: int):
     return _xlsx_response(data, f"业主名册-{community.code}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
+@admin_login_required
+@require_GET
+def roster_file(request, import_id: int):
+    """The uploaded file itself (names, phones, ID numbers): a private file, for the community's registry
+    managers only (another community's import is a 404), always as a download."""
+    imp = get_object_or_404(_imports_for(request.user), pk=import_id)
+    if not can_download_roster_import(request.user, imp):
+        raise Http404
+    return file_response(imp.file, filename=imp.original_name or None, download=True)
+
+
 def roster_admin_urls() -> list:
     """URL patterns for Wagtail's `register_admin_urls` hook (mounted under /admin/)."""
     return [
@@ -231,4 +244,5 @@ def roster_admin_urls() -> list:
         path("roster/imports/<int:import_id>/confirm/", roster_confirm, name="roster_confirm"),
         path("roster/imports/<int:import_id>/progress/", roster_progress, name="roster_progress"),
         path("roster/imports/<int:import_id>/status/", roster_status, name="roster_status"),
+        path("roster/imports/<int:import_id>/file/", roster_file, name="roster_file"),
     ]

@@ -13,7 +13,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse, reverse_lazy
 from django.utils.functional import cached_property
@@ -42,7 +42,7 @@ from portal.admin_scoping import (
 )
 from portal.masking import mask_id_number, mask_phone
 
-from . import services
+from . import permissions, services
 from .models import (
     ApplicationStatus,
     Building,
@@ -56,6 +56,7 @@ from .models import (
     UnitApplication,
     UnitKind,
 )
+from .private_files import file_response
 from .selectors import building_grid, community_overview
 
 # --- scopes: the communities each permission function grants, all at once -------------------
@@ -571,21 +572,16 @@ class ApplicationRejectView(_ApplicationObjectView):
 
 
 class ApplicationProofView(ScopedViewMixin, View):
-    """Serves the proof (房产证/结婚证) to reviewers only; it is never linked from the public media URL."""
+    """Serves the proof (房产证/结婚证) to the community's reviewers (a private file, no public address)."""
 
     model = UnitApplication
     http_method_names = ["get"]
 
     def get(self, request, pk):
         application = get_object_or_404(self.scoped_queryset(READ_ACTIONS), pk=pk)
-        if not application.proof:
+        if not permissions.can_view_application_proof(request.user, application):
             raise Http404
-        content_type = mimetypes.guess_type(application.proof.name)[0] or "application/octet-stream"
-        inline = content_type.startswith("image/") or content_type == "application/pdf"
-        response = FileResponse(application.proof.open("rb"), content_type=content_type, as_attachment=not inline,
-                                filename=application.proof.name.rsplit("/", 1)[-1])
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return file_response(application.proof)
 
 
 def _status_tag(application) -> str:

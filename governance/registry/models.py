@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from home.storage import private_storage
 from portal.masking import mask_id_number, mask_phone
 
 
@@ -255,7 +256,7 @@ class UnitApplication(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     phone = models.CharField(_("手机号"), max_length=20)
     note = models.TextField(_("说明"), blank=True)
-    proof = models.FileField(_("证明材料"), upload_to="proofs/%Y/%m/", blank=True)
+    proof = models.FileField(_("证明材料"), storage=private_storage, upload_to="proofs/%Y/%m/", blank=True)
     status = models.CharField(
         _("状态"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING
     )
@@ -310,7 +311,7 @@ class RosterImport(models.Model):
         FAILED = "failed", _("有错误")
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="roster_imports", verbose_name=_("小区"))
-    file = models.FileField(_("文件"), upload_to="roster-imports/%Y/%m/")
+    file = models.FileField(_("文件"), storage=private_storage, upload_to="roster-imports/%Y/%m/")
     original_name = models.CharField(_("文件名"), max_length=200, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
     dry_run = models.BooleanField(_("仅预览"), default=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 import graphene
+from django.urls import reverse
 
 from governance.errors import DomainError, ErrorCode
 from portal.accounts.ratelimit import client_ip
@@ -204,6 +205,7 @@ class UnitApplicationType(graphene.ObjectType):
     name = graphene.String(required=True, description="申请人填写的姓名")
     masked_phone = graphene.String(required=True, description="申请人填写的手机号（已脱敏）")
     has_proof = graphene.Boolean(required=True, description="是否附有证明材料")
+    proof_url = graphene.String(description="证明材料的查看地址（需登录，仅申请人和审核人可打开）；未附时为 null")
     review_reason = graphene.String(required=True, description="驳回理由，未驳回时为空字符串")
     created_at = graphene.DateTime(required=True, description="提交时间")
 
@@ -218,6 +220,13 @@ class UnitApplicationType(graphene.ObjectType):
     @staticmethod
     def resolve_has_proof(application: UnitApplication, info):
         return bool(application.proof)
+
+    @staticmethod
+    def resolve_proof_url(application: UnitApplication, info):
+        if not application.proof:
+            return None
+        path = reverse("application_proof", args=[application.pk])
+        return info.context.build_absolute_uri(path) if info.context is not None else path
 
 
 # --- selectors used by the resolvers (one query per list) -------------------------------

@@ -8,14 +8,24 @@ from fractions import Fraction
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
+from portal.accounts import roles
 from portal.accounts.roles import communities_for
 
-from .models import Building, Community, Ownership, Unit
+from .models import Building, Community, Ownership, Unit, UnitApplication
 
 
 def units_for(user):
     """Units of the communities the user belongs to."""
     return Unit.objects.filter(community__in=communities_for(user))
+
+
+def applications_for(user):
+    """Applications the user may open (`permissions.can_view_application_proof`): their own, and those of the
+    communities where they review applications. Another community's application is never fetched."""
+    if not getattr(user, "is_authenticated", False):
+        return UnitApplication.objects.none()
+    reviewed = roles.staff_communities(user, roles.STAFF_ROLES_FOR_REGISTRY | roles.GOVERNMENT_ROLES)
+    return UnitApplication.objects.filter(Q(user=user) | Q(community__in=reviewed))
 
 
 def my_ownerships(user):

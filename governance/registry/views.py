@@ -2,11 +2,13 @@
 
 Also the three reviewed paths: co-owner with proof, tenant registration, and the
 correction path when the roster phone is wrong. Views only parse input, call a service
-and render its result or its Chinese error.
+and render its result or its Chinese error. An application's proof is a private file: served
+here, after `permissions.can_view_application_proof`, never from a /media/ address.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -14,10 +16,11 @@ from django.views.decorators.http import require_http_methods
 from governance.errors import DomainError
 from portal.accounts.ratelimit import client_ip
 
-from . import services
+from . import permissions, services
 from .forms import ApplicationForm, CodeForm
 from .models import Building, Community, Unit, UnitApplication
-from .selectors import my_ownerships
+from .private_files import file_response, private_file_view
+from .selectors import applications_for, my_ownerships
 
 
 def _picked_unit(request) -> Unit:
@@ -106,3 +109,12 @@ def phone_correction(request):
     return _application_view(request, kind=UnitApplication.Kind.PHONE_CORRECTION,
                              service=services.phone_correction_request, title="名册手机号更正（由居委会审核）",
                              proof_required=False)
+
+
+@private_file_view
+def application_proof(request, application_id: int):
+    """The proof of an application, for its applicant and the community's reviewers (404 for anyone else)."""
+    application = get_object_or_404(applications_for(request.user).select_related("community"), pk=application_id)
+    if not permissions.can_view_application_proof(request.user, application):
+        raise Http404
+    return file_response(application.proof, download=request.GET.get("download") == "1")

@@ -274,6 +274,9 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+# Files that must never have a public address (proofs, roster imports, ballot scans and signatures,
+# archives, bylaws): served only by views that check who asks. Never serve this folder from the web server.
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

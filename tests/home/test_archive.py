@@ -194,7 +194,7 @@ def test_private_files_live_outside_the_public_media_root(settings):
     from home.storage import PrivateFileStorage, private_root
 
     root = private_root()
-    assert root == Path(settings.BASE_DIR) / "var" / "private"
+    assert root == Path(settings.BASE_DIR) / "var" / "test-private"  # portal/settings/test.py
     assert not root.is_relative_to(Path(settings.MEDIA_ROOT))
     settings.PRIVATE_MEDIA_ROOT = "/srv/private"
     assert private_root() == Path("/srv/private")
