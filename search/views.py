@@ -1,4 +1,5 @@
-"""The public search page (/search/?q=) and its autocomplete endpoint (/search/autocomplete/?q=)."""
+"""The public search page (/search/?q=) and its autocomplete endpoint (/search/autocomplete/?q=): knowledge
+articles, documents and the questions of 业委会问答."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from knowledge.models import Kind, Section, Tier
+from knowledge.models import Kind, Tier
 
-from .selectors import SearchFilters, autocomplete_knowledge, clean_query, hit_for, search_knowledge
+from .selectors import SECTION_CHOICES, SearchFilters, autocomplete_knowledge, clean_query, hit_for, search_site
 
 PER_PAGE = 10
 
@@ -18,7 +19,7 @@ PER_PAGE = 10
 def search(request):
     q = clean_query(request.GET.get("q"))
     filters = SearchFilters.from_params(request.GET)
-    results = search_knowledge(q, filters)
+    results = search_site(q, filters)
     page_obj = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
     hits = [hit_for(obj, q, request=request) for obj in page_obj.object_list]
     return render(
@@ -30,8 +31,8 @@ def search(request):
             "page_obj": page_obj,
             "hits": hits,
             "total": page_obj.paginator.count,
-            "searched": bool(q or filters.narrows_articles),
-            "section_choices": Section.choices,
+            "searched": bool(q or filters.any),
+            "section_choices": SECTION_CHOICES,
             "tier_choices": Tier.choices,
             "kind_choices": Kind.choices,
         },
