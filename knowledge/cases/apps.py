@@ -6,3 +6,8 @@ class CasesConfig(AppConfig):
     name = "knowledge.cases"
     label = "cases"
     verbose_name = _("案例投稿")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

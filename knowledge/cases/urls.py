@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "cases"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_index, name="index"),
+    path("submit/", views.case_submit, name="submit"),
+    path("mine/", views.case_mine, name="mine"),
+    path("<int:submission_id>/", views.case_detail, name="detail"),
+    path("<int:submission_id>/edit/", views.case_edit, name="edit"),
+    path("<int:submission_id>/withdraw/", views.case_withdraw, name="withdraw"),
+]
