@@ -27,6 +27,13 @@ class Command(BaseCommand):
             if not ArticlePage.objects.exists():  # the starter set of the knowledge community and legal-aid corner
                 call_command("import_knowledge", str(django_settings.BASE_DIR / "knowledge" / "content"),
                              verbosity=0, stdout=self.stdout, stderr=self.stderr)
+            from knowledge.cases.demo import seed_cases_demo
+            from knowledge.experts.demo import seed_experts_demo
+            from knowledge.qa.demo import seed_qa_demo
+
+            seed_qa_demo()  # committee Q&A across demo and riverside
+            seed_experts_demo()  # a lawyer with six upcoming consultation slots
+            seed_cases_demo()  # an owner's case waiting in the editors' review
         self.stdout.write("演示账号（密码均为 demo1234）：")
         for login, label in DEMO_SIGN_INS:
             self.stdout.write(f"  {login:<12} {label}")
