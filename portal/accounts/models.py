@@ -24,6 +24,17 @@ class User(AbstractUser):
             return mask_phone(self.phone)
         return self.username
 
+    def get_full_name(self) -> str:
+        """What Wagtail's admin shows for a user (page owner, revision author, workflow requester, logs):
+        the display name or the masked phone, never the raw number that phone sign-ups use as username."""
+        full = super().get_full_name()
+        if self.display_name or full:
+            return self.display_name or full
+        return mask_phone(self.phone) if self.phone else self.username
+
+    def get_short_name(self) -> str:
+        return self.get_full_name()
+
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
