@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Page, WorkflowState
+from wagtail.models import Page, TaskState, WorkflowState
 
 from governance.errors import DomainError, ErrorCode
 from home.services import ensure_site_root
@@ -163,6 +163,26 @@ def _workflow_of(page: Page):
     return workflow
 
 
+def _lock_review(submission: CaseSubmission) -> tuple[CaseSubmission, WorkflowState | None]:
+    """Lock a submission for withdraw/update in the order Wagtail's own moderation takes its locks
+    (approve/reject save the task state, then the workflow state, then publish the page, whose
+    `page_published` receiver locks the submission): the page's in-progress task states, then its active
+    workflow state, then the submission. Taking them the other way round deadlocks against an editor's
+    approval. Returns the locked submission and the active workflow state (None when there is none)."""
+    page_id = CaseSubmission.objects.filter(pk=submission.pk).values_list("page_id", flat=True).first()
+    state = None
+    if page_id is not None:
+        in_page = {"base_content_type__app_label": "wagtailcore", "base_content_type__model": "page",
+                   "object_id": str(page_id)}
+        list(TaskState.objects.select_for_update(of=("self",))
+             .filter(status=TaskState.STATUS_IN_PROGRESS,
+                     workflow_state__in=WorkflowState.objects.active().filter(**in_page))
+             .order_by("pk").values_list("pk", flat=True))
+        states = list(WorkflowState.objects.active().select_for_update().filter(**in_page).order_by("pk"))
+        state = states[-1] if states else None
+    return _locked(submission), state
+
+
 def _locked(submission: CaseSubmission) -> CaseSubmission:
     locked = CaseSubmission.objects.select_for_update().filter(pk=submission.pk).first()
     if locked is None:
@@ -221,10 +241,10 @@ def case_update(
 ) -> CaseSubmission:
     """Edit a submission that was sent back (退回修改) and resubmit it: the draft gets a new revision by the
     submitter and its workflow resumes at the task that asked for changes (as Wagtail's own 重新提交)."""
-    submission = _locked(submission)
+    submission, state = _lock_review(submission)
     _require_submitter(actor, submission)
     review = selectors.case_review(submission)
-    if review.status != CaseStatus.CHANGES_REQUESTED:
+    if review.status != CaseStatus.CHANGES_REQUESTED or state is None:
         raise DomainError(ErrorCode.INVALID, "只有被退回修改的投稿可以修改后重新提交。", field="id")
     _check_community(actor, community)
     text = clean_case_text(title=title, background=background, dispute=dispute, handling=handling,
@@ -235,7 +255,6 @@ def case_update(
     submission.save()
 
     page = ArticlePage.objects.get(pk=submission.page_id)
-    state = WorkflowState.objects.active().select_for_update().get(pk=page.current_workflow_state.pk)
     _fill_page(page, text)
     page.has_unpublished_changes = True
     page.save()
@@ -248,13 +267,11 @@ def case_update(
 def case_withdraw(*, actor, submission: CaseSubmission) -> CaseSubmission:
     """Withdraw a submission in review or sent back: its workflow is cancelled, the page stays an
     unpublished draft."""
-    submission = _locked(submission)
+    submission, state = _lock_review(submission)
     _require_submitter(actor, submission)
     review = selectors.case_review(submission)
-    if review.status not in (CaseStatus.IN_REVIEW, CaseStatus.CHANGES_REQUESTED):
+    if review.status not in (CaseStatus.IN_REVIEW, CaseStatus.CHANGES_REQUESTED) or state is None:
         raise DomainError(ErrorCode.INVALID, "只有审核中或退回修改的投稿可以撤回。", field="id")
-    page = ArticlePage.objects.get(pk=submission.page_id)
-    state = WorkflowState.objects.active().select_for_update().get(pk=page.current_workflow_state.pk)
     state.cancel(user=actor)
     submission.withdrawn_at = timezone.now()
     submission.save(update_fields=["withdrawn_at", "updated_at"])

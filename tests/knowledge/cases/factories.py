@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group
-from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
 
 from home.services import ensure_site_root
 from knowledge.cases import services
@@ -53,6 +53,10 @@ def moderation_workflow():
     if Workflow.objects.filter(name="Moderators approval").exists():
         return
     group, _ = Group.objects.get_or_create(name="Moderators")
+    for codename in ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"):
+        GroupPagePermission.objects.get_or_create(  # as wagtailcore's initial data grants them on the root
+            group=group, page=Page.get_first_root_node(),
+            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename))
     task = GroupApprovalTask.objects.create(name="Moderators approval")
     task.groups.add(group)
     workflow = Workflow.objects.create(name="Moderators approval")
