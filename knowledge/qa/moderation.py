@@ -18,6 +18,7 @@ from governance.errors import DomainError, ErrorCode
 from . import permissions
 from .models import HIDDEN_REASON_MAX, Answer, PostStatus, Question, ReportResolution, ReportStatus
 from .services import (
+    lock_answer_question_first,
     deny,
     excerpt,
     notify,
@@ -90,7 +91,10 @@ def _show_post(post) -> None:
 
 
 def _lock(post):
-    locked = type(post).objects.select_for_update().filter(pk=post.pk).first()
+    if isinstance(post, Answer):
+        locked = lock_answer_question_first(post.pk)
+    else:
+        locked = Question.objects.select_for_update().filter(pk=post.pk).first()
     if locked is None:
         raise DomainError(ErrorCode.NOT_FOUND, "内容不存在。")
     if isinstance(locked, Answer):

@@ -206,6 +206,16 @@ def answer_accept(*, answer, actor, accept: bool = True) -> Question:
 # --- reporting ------------------------------------------------------------------------------------------------
 
 
+def lock_answer_question_first(answer_pk):
+    """Lock an answer's question, then the answer: the order every Q&A write takes (accepting locks the
+    question before the answer), so a hide, a report and an accept on the same answer never deadlock."""
+    question_id = Answer.objects.filter(pk=answer_pk).values_list("question_id", flat=True).first()
+    if question_id is None:
+        return None
+    Question.objects.select_for_update().filter(pk=question_id).first()
+    return Answer.objects.select_for_update(of=("self",)).select_related("question").filter(pk=answer_pk).first()
+
+
 def _lock_post(question, answer):
     if (question is None) == (answer is None):
         raise DomainError(ErrorCode.INVALID, "请指定要举报的问题或回答（只能选一个）。", field="question")
@@ -214,7 +224,7 @@ def _lock_post(question, answer):
         if post is None:
             raise question_not_found()
         return post
-    post = Answer.objects.select_for_update().select_related("question").filter(pk=getattr(answer, "pk", answer)).first()
+    post = lock_answer_question_first(getattr(answer, "pk", answer))
     if post is None:
         raise answer_not_found()
     return post

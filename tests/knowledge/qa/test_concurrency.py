@@ -1,11 +1,14 @@
 """On PostgreSQL: answers, reports, moderation and asks racing each other keep the counters and rules exact."""
 
+import time
+
 import pytest
 from wagtail.models import ModelLogEntry
 
 from governance.errors import ErrorCode
 from knowledge.qa.models import Answer, PostStatus, Question, Report
 from knowledge.qa.moderation import post_hide
+from knowledge.qa import moderation, services
 from knowledge.qa.services import answer_post, question_ask, report_post
 from tests.concurrency import run_threads
 from tests.factories import MembershipFactory, UserFactory
@@ -69,3 +72,39 @@ def test_simultaneous_asks_stop_exactly_at_the_daily_limit(qa, settings):
     assert sorted(kind if kind == "ok" else value for kind, value in outcomes) == [
         ErrorCode.RATE_LIMITED] * 3 + ["ok"] * 2, outcomes
     assert Question.objects.filter(author=qa.member_a2).count() == 2
+
+
+def _slowed_accept_check(monkeypatch, seconds):
+    """Hold the accept inside its transaction (after it locked the question) long enough for a rival to start."""
+    real = services.permissions.can_accept
+
+    def slow(user, question):
+        allowed = real(user, question)
+        time.sleep(seconds)
+        return allowed
+
+    monkeypatch.setattr(services.permissions, "can_accept", slow)
+
+
+@pytest.mark.parametrize("rival", ["hide", "report"])
+def test_accepting_while_the_answer_is_hidden_or_reported_never_deadlocks(qa, question, monkeypatch, settings, rival):
+    # Given an answer, and an accept that holds the question's lock for a moment
+    settings.QA_AUTO_HIDE_REPORTS = 1
+    answer = services.answer_post(question=question, author=qa.expert, body="先做维修方案，再交业主表决。")
+    _slowed_accept_check(monkeypatch, 1.0)
+
+    def accept():
+        return services.answer_accept(answer=answer.pk, actor=qa.member_a).pk
+
+    def hide():
+        time.sleep(0.3)
+        if rival == "hide":
+            return moderation.post_hide(post=Answer.objects.get(pk=answer.pk), actor=qa.editor, reason="广告").pk
+        return services.report_post(reporter=qa.member_b, answer=answer.pk, reason="ad").pk
+
+    # When a moderator hides it (or a report hides it) at the same time
+    outcomes = run_threads([accept, hide])
+    # Then neither crashes: both finish in turn and the answer ends hidden, the question not solved
+    assert [o[0] for o in outcomes] == ["ok", "ok"], outcomes
+    assert Answer.objects.get(pk=answer.pk).status == PostStatus.HIDDEN
+    assert Question.objects.get(pk=question.pk).solved is False
