@@ -110,7 +110,8 @@ class ExpertSlot(models.Model):
         verbose_name_plural = _("专家时段")
         ordering = ["starts_at", "pk"]
         constraints = [
-            models.CheckConstraint(name="experts_slot_ends_after_start", condition=Q(ends_at__gt=F("starts_at"))),
+            models.CheckConstraint(name="experts_slot_ends_after_start", condition=Q(ends_at__gt=F("starts_at")),
+                                  violation_error_message=_("结束时间须晚于开始时间。")),
         ]
         indexes = [models.Index(fields=["expert", "starts_at"])]
 

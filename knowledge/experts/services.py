@@ -116,6 +116,10 @@ def slot_cancel(*, slot: ExpertSlot, actor, now: datetime | None = None) -> Expe
         _notify(booking=booking, recipient=booking.requested_by, title=f"专家预约已取消：{booking.topic}",
                 body=f"{slot.expert.name}取消了 {_describe(slot)}的咨询时段，您的预约“{booking.topic}”随之取消。"
                      f"如仍需咨询，请另选时段预约。")
+        if actor.pk != slot.expert.user_id:  # an editor withdrew it: the expert loses the booking too
+            _notify(booking=booking, recipient=slot.expert.user,
+                    title=f"您的咨询时段已被取消：{booking.topic}",
+                    body=f"平台编辑取消了您 {_describe(slot)}的咨询时段，预约“{booking.topic}”随之取消。")
     return slot
 
 

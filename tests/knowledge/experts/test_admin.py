@@ -76,6 +76,13 @@ def test_the_editor_opens_a_slot_through_the_service(world):
     assert clash.status_code == 200
     assert f"与已有时段 {start.month}月{start.day}日 10:00–11:00 重叠。" in clash.content.decode()
     assert ExpertSlot.objects.count() == 1
+    backwards = client.post("/admin/experts/slots/new/", {
+        "expert": world.other_expert.pk, "starts_at": local(start + timedelta(days=1, hours=1)),
+        "ends_at": local(start + timedelta(days=1)), "mode": "video", "place": ""})
+    assert backwards.status_code == 200
+    assert "结束时间须晚于开始时间。" in backwards.content.decode()
+    assert "experts_slot_ends_after_start" not in backwards.content.decode()
+    assert ExpertSlot.objects.count() == 1
     listing = client.get("/admin/experts/slots/").content.decode()
     assert slot.span in listing and "吴工程师" in listing
 
@@ -91,6 +98,12 @@ def test_the_editor_cancels_a_slot_and_its_booking(world):
     slot.refresh_from_db()
     booking.refresh_from_db()
     assert slot.cancelled_by == world.editor and booking.status == BookingStatus.CANCELLED
+    # both sides are told: the requester, and the expert who did not cancel it himself
+    from governance.office.models import Delivery
+
+    told = dict(Delivery.objects.filter(channel="insite").values_list("recipient_id", "message__title"))
+    assert told == {world.a_member.pk: f"专家预约已取消：{booking.topic}",
+                    slot.expert.user_id: f"您的咨询时段已被取消：{booking.topic}"}
 
 
 def test_the_editor_creates_and_publishes_a_profile(world):

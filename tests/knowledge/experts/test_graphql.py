@@ -244,3 +244,22 @@ def test_booking_communities_for_the_form(world):
     assert gql(world.a_secretary, query)["data"]["expertBookingCommunities"] == [{"code": "sunny", "name": "阳光小区"}]
     assert gql(world.a_rc, query)["data"]["expertBookingCommunities"] == []
     assert gql(UserFactory(phone="13600000007", is_superuser=True), query)["data"]["expertBookingCommunities"] == []
+
+
+MY_SLOTS = "{ myExpertSlots { id available taken statusLabel } }"
+
+
+def test_my_expert_slots_query_count_does_not_grow_with_slots(world):
+    def count(n_more):
+        for i in range(n_more):
+            slot = world.slot(in_hours=30 + 2 * i + 100 * n_more)
+            if i % 2 == 0:
+                BookingFactory(slot=slot, community=world.a, requested_by=world.a_member)
+        with CaptureQueriesContext(connection) as queries:
+            data = gql(world.expert.user, MY_SLOTS)["data"]["myExpertSlots"]
+        return len(data), len(queries)
+
+    one = count(1)
+    ten = count(9)
+    assert (one[0], ten[0]) == (1, 10)
+    assert one[1] == ten[1], "每个时段不应再多一次查询"
