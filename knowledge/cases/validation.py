@@ -31,6 +31,10 @@ MAX_CHARS = {**{name: SECTION_MAX for name in SECTIONS}, "lessons": LESSONS_MAX}
 MOBILE_RE = re.compile(r"(?<![0-9])1[3-9][0-9](?:[ \-]?[0-9]{4}){2}(?![0-9])")
 # An 18-character resident ID number: 17 digits and a check character (a digit or X).
 ID_NUMBER_RE = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+# The same written in groups: 110101 19900307 123X (region, birth date, sequence and check character).
+ID_GROUPED_RE = re.compile(r"(?<![0-9])[0-9]{6}[ \-][0-9]{8}[ \-][0-9]{3}[0-9Xx](?![0-9])")
+# A country code before a mobile number (+86, 0086, 86- / 86 ) is dropped before matching.
+COUNTRY_CODE_RE = re.compile(r"(?:\+86|(?<![0-9])0086|(?<![0-9])86(?=[ \-]))[ \-]?(?=1[3-9])")
 
 PRIVACY_MESSAGE = "请删除手机号、身份证号等个人信息：{label}"
 
@@ -48,8 +52,8 @@ class CaseText:
 
 def contains_personal_info(text: str) -> bool:
     """True when the text holds a mainland mobile number or an 18-character ID number."""
-    normalised = unicodedata.normalize("NFKC", text or "")
-    return bool(MOBILE_RE.search(normalised) or ID_NUMBER_RE.search(normalised))
+    normalised = COUNTRY_CODE_RE.sub(" ", unicodedata.normalize("NFKC", text or ""))
+    return bool(MOBILE_RE.search(normalised) or ID_NUMBER_RE.search(normalised) or ID_GROUPED_RE.search(normalised))
 
 
 def _clean_text(value) -> str:

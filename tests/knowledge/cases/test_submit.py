@@ -173,6 +173,12 @@ def test_each_section_has_a_maximum_length(site_root, owner, field, label, limit
     "手机19912345678",
     "身份证11010519491231002X",
     "身份证号 110105194912310021 已登记",
+    "电话+8613812345678",
+    "电话 +86 138 1234 5678",
+    "电话008613812345678",
+    "电话86-13812345678",
+    "身份证 110101 19900307 123X",
+    "身份证110101-19900307-1234",
 ])
 def test_personal_numbers_are_refused_naming_the_field(site_root, owner, text):
     _refused(ErrorCode.INVALID, owner, field="handling", message="请删除手机号、身份证号等个人信息：处理经过",
@@ -198,6 +204,8 @@ def test_privacy_is_checked_before_anything_else(site_root, owner):
     "编号12800138000",  # 11 digits, but 12… is no mobile prefix
     "共计 3000 元，分摊到 120 户",
     "发票号1101051949123100211",  # 19 digits
+    "面积86 平方米，13 户",
+    "编号8613800",  # too short to be a number after a country code
 ])
 def test_other_numbers_are_not_refused(site_root, owner, text):
     assert text in submit(owner, handling=GOOD["handling"] + text).handling
