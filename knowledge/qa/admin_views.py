@@ -40,7 +40,13 @@ class ModeratorPermissionPolicy(BasePermissionPolicy):
     """Moderators may view (and act through the moderation views); nobody adds, edits or deletes here."""
 
     def user_has_permission(self, user, action):
-        return action == "view" and permissions.is_moderator(user)
+        if action != "view":
+            return False
+        # asked once per row by the listing's buttons: remembered on this request's user object
+        cached = user.__dict__.get("_qa_moderator")
+        if cached is None:
+            cached = user.__dict__["_qa_moderator"] = permissions.is_moderator(user)
+        return cached
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)

@@ -151,3 +151,21 @@ def test_the_question_list_includes_hidden_ones_for_moderators(as_user, qa, repo
     assert "业委会换届要提前多久准备？" in html and "小区维修基金怎么申请使用？" not in html
     found = client.get(reverse("qa_questions:index"), {"q": "换届"}).content.decode()
     assert "业委会换届要提前多久准备？" in found
+
+
+def test_the_question_list_costs_the_same_queries_for_one_or_many_rows(as_user, qa):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(qa.editor)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("qa_questions:index")).status_code == 200
+        return len(queries)
+
+    question_ask(author=qa.member_a, community=qa.a, title="第一个问题：维修资金怎么用？")
+    one = count()
+    for i in range(7):
+        question_ask(author=qa.member_b, community=qa.b, title=f"第{i + 2}个问题：物业费怎么调？")
+    assert count() == one
