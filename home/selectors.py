@@ -3,11 +3,12 @@ an archive document of another community is never fetched for a non-member."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from portal.accounts.models import Membership, PropertyTeam, Role
+from portal.memo import remembering
 
 from . import permissions
 from .models import (
@@ -61,6 +62,18 @@ def notice_page_models() -> list:
     return [model for model in get_page_models() if getattr(model, "is_notice", False)]
 
 
+def notice_pages(page: CommunityPage, limit: int = LATEST_NOTICES) -> list:
+    """Live child pages whose class declares ``is_notice = True``, newest first, whoever asks: callers show
+    them to members only (`notices_of`). One query when a single page class is a notice (the usual case)."""
+    models = notice_page_models()
+    if not models:
+        return []
+    if len(models) == 1:  # no subclass either: a subclass of a notice class is a notice class too
+        return list(models[0].objects.child_of(page).live().order_by("-first_published_at", "-pk")[:limit])
+    children = page.get_children().live().type(*models).order_by("-first_published_at", "-pk")
+    return list(children.specific()[:limit])
+
+
 def notices_of(page: CommunityPage, user, limit: int = LATEST_NOTICES) -> list:
     """Live child pages whose class declares ``is_notice = True``, newest first — for members only.
 
@@ -68,11 +81,10 @@ def notices_of(page: CommunityPage, user, limit: int = LATEST_NOTICES) -> list:
     """
     from portal.accounts.roles import is_member
 
-    models = notice_page_models()
-    if not models or not (getattr(user, "is_authenticated", False) and is_member(user, page.community)):
+    if not notice_page_models() or not (getattr(user, "is_authenticated", False)
+                                        and is_member(user, page.community)):
         return []
-    children = page.get_children().live().type(*models).order_by("-first_published_at", "-pk")
-    return list(children.specific()[:limit])
+    return notice_pages(page, limit)
 
 
 def disclosures_of(page: CommunityPage, user) -> list[DisclosurePage]:
@@ -84,12 +96,12 @@ def disclosures_of(page: CommunityPage, user) -> list[DisclosurePage]:
 
 
 def help_page_for(page: CommunityPage) -> HelpPage | None:
-    """The community's own help page, else the site-wide one."""
-    own = HelpPage.objects.child_of(page).live().first()
+    """The community's own help page, else the site-wide one (for the link: its body is not read)."""
+    own = HelpPage.objects.child_of(page).live().defer_streamfields().first()
     if own is not None:
         return own
     root = HomePage.objects.ancestor_of(page).first()
-    return HelpPage.objects.child_of(root).live().first() if root is not None else None
+    return HelpPage.objects.child_of(root).live().defer_streamfields().first() if root is not None else None
 
 
 # --- bulletin board (宣传栏) -------------------------------------------------------------------------
@@ -226,10 +238,11 @@ def property_manager_invited(community) -> bool:
                                      active=True).exists()
 
 
-def activation_status(community) -> ActivationStatus:
-    """The four conditions of 开启条件: two ticked by staff, two computed from the records."""
+def activation_status(community, *, bylaws: list[BylawEntry] | None = None) -> ActivationStatus:
+    """The four conditions of 开启条件: two ticked by staff, two computed from the records (`bylaws`: the
+    community's `bylaws_of`, when the caller has them already)."""
     checklist = ActivationChecklist.objects.filter(community=community).first()
-    bylaws_uploaded = all(entry.present for entry in bylaws_of(community))
+    bylaws_uploaded = all(entry.present for entry in (bylaws_of(community) if bylaws is None else bylaws))
     return ActivationStatus(community, [
         ChecklistItem("nda_signed", "保密协议已签署", bool(checklist and checklist.nda_signed), False),
         ChecklistItem("roster_authorized", "名册使用已授权", bool(checklist and checklist.roster_authorized), False),
@@ -247,25 +260,34 @@ def carousel_of(page: CommunityPage) -> list:
         Prefetch("image", queryset=_images_with_renditions(CarouselItem.RENDITION))).order_by("sort_order", "pk"))
 
 
-def community_home_context(page: CommunityPage, user) -> dict:
-    """Everything the community home renders besides the page itself."""
-    from governance.registry.selectors import community_overview
+def community_home_context(page: CommunityPage, user, *, cached: bool = True) -> dict:
+    """Everything the community home renders besides the page itself.
 
-    community = page.community
-    is_member = bool(getattr(user, "is_authenticated", False)) and permissions.can_view_archive(user, community)
+    The parts every visitor sees alike come from `home.cache` (read afresh with `cached=False`, as a
+    preview must); membership is checked here, live, and picks the members' or the public lists."""
+    from governance.registry.models import Community
+    from home.cache import build_bundle, home_bundle
+
+    community = Community.objects.select_related("residents_committee__street").get(pk=page.community_id)
+    page.community = community
+    with remembering():  # the user's memberships are read once for both checks below
+        is_member = permissions.can_view_archive(user, community)
+        # Managers of the community content are always its members (every staff role counts for membership).
+        manager = is_member and permissions.can_manage_checklist(user, community)
+    bundle = home_bundle(page, community) if cached else build_bundle(page, community)
     context = {
-        "overview": community_overview(community),
+        "overview": replace(bundle.overview, community=community),  # the figures, with the live record
         "is_member": is_member,
-        "bylaws": bylaws_of(community),
-        "notices": notices_of(page, user),
-        "disclosures": disclosures_of(page, user),
-        "bulletin": bulletin_board(community),
-        "carousel": carousel_of(page),
-        "help_page": help_page_for(page),
-        "archive_count": archive_documents_for(user, community).count(),
+        "bylaws": bundle.bylaws,
+        "notices": bundle.members_notices if is_member else [],
+        "disclosures": bundle.members_disclosures if is_member else bundle.public_disclosures,
+        "bulletin": bundle.bulletin,
+        "carousel": bundle.carousel,
+        "help_page": bundle.help_page,
+        "archive_count": bundle.members_documents if is_member else bundle.public_documents,
         "can_submit_feedback": is_member,
         "checklist": None,
     }
-    if permissions.can_manage_checklist(user, community):
-        context["checklist"] = activation_status(community)
+    if manager:
+        context["checklist"] = activation_status(community, bylaws=bundle.bylaws)
     return context

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from portal.accounts import roles
@@ -21,11 +22,29 @@ def inbox_for(user) -> QuerySet[Delivery]:
             .select_related("message", "message__community").order_by("-pk"))
 
 
+def inbox_unread_queryset(user) -> QuerySet[Delivery]:
+    """The user's delivered in-site messages not read yet (what the inbox badge counts)."""
+    return Delivery.objects.filter(recipient=user, channel=ChannelName.INSITE, status=DeliveryStatus.SENT,
+                                   read_at__isnull=True)
+
+
+def _unread_count_sql() -> str:
+    """`inbox_unread_queryset(user).count()` as plain SQL (served by the recipient/channel/status/read_at index)."""
+    quote = connection.ops.quote_name
+    column = {name: quote(Delivery._meta.get_field(name).column) for name in ("recipient", "channel", "status",
+                                                                                "read_at")}
+    return (f"SELECT COUNT(*) FROM {quote(Delivery._meta.db_table)} WHERE {column['recipient']} = %s"
+            f" AND {column['channel']} = %s AND {column['status']} = %s AND {column['read_at']} IS NULL")
+
+
 def inbox_unread_count(user) -> int:
+    """The badge of every signed-in page, so it skips the ORM's query building (which costs several times the
+    query itself); `inbox_unread_queryset(user).count()` is the same number (tests/home pins that)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Delivery.objects.filter(recipient=user, channel=ChannelName.INSITE, status=DeliveryStatus.SENT,
-                                   read_at__isnull=True).count()
+    with connection.cursor() as cursor:
+        cursor.execute(_unread_count_sql(), [user.pk, ChannelName.INSITE.value, DeliveryStatus.SENT.value])
+        return cursor.fetchone()[0]
 
 
 # --- per-message figures (for notices: read rate, second reminders) ------------------------------------

@@ -1,3 +1,4 @@
+from .cache import HomeCacheToken
 from .content import (
     BYLAW_FULL_TITLES,
     ActivationChecklist,
@@ -29,5 +30,6 @@ __all__ = [
     "FeedbackCategory",
     "FeedbackStatus",
     "HelpPage",
+    "HomeCacheToken",
     "HomePage",
 ]

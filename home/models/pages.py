@@ -81,7 +81,8 @@ class CommunityPage(RoutablePageMixin, Page):
         from home.selectors import community_home_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(community_home_context(self, request.user))
+        # A preview shows the page being edited (its carousel included), never the cached live one.
+        context.update(community_home_context(self, request.user, cached=not getattr(request, "is_preview", False)))
         return context
 
     @path("buildings/<int:building_id>/", name="building_grid")

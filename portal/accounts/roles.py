@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from portal.memo import remember
+
 from .models import Membership, Role
 
 STAFF_ROLES_FOR_REGISTRY = {Role.COMMITTEE_MEMBER, Role.COMMITTEE_SECRETARY}
@@ -29,13 +31,68 @@ def _active_memberships(user, roles=None) -> QuerySet[Membership]:
     return qs
 
 
+def _grants(user) -> tuple[tuple[str, int | None, int | None, int | None], ...]:
+    """(role, community, residents' committee, street) of each active membership of the user: one read, once
+    per `portal.memo.remembering()` block."""
+    return remember(("roles.grants", user.pk), lambda: tuple(
+        _active_memberships(user).values_list("role", "community_id", "residents_committee_id", "street_id")))
+
+
+def _community_parents(community_pk) -> tuple[int, int] | None:
+    """(residents' committee, street) of a community as stored, None when there is no such community."""
+    return remember(("roles.community_parents", community_pk), lambda: (
+        _community_model().objects.filter(pk=community_pk)
+        .values_list("residents_committee_id", "residents_committee__street_id").first()))
+
+
+def _reaches(user, community, roles=None) -> bool:
+    """`staff_communities(user, roles).filter(pk=community.pk).exists()`, answered with plain reads: the
+    user's memberships, then (only when one is held through a committee or a street) the community's
+    residents' committee and street. The SQL form compiles to nested subqueries, which costs far more
+    than the rows it reads."""
+    if not getattr(user, "is_authenticated", False) or community.pk is None:
+        return False
+    if user.is_superuser:
+        return _community_parents(community.pk) is not None
+    grants = [grant for grant in _grants(user) if roles is None or grant[0] in roles]
+    if any(community_id == community.pk for _, community_id, _, _ in grants):
+        return True
+    committees = {committee_id for _, _, committee_id, _ in grants if committee_id is not None}
+    streets = {street_id for _, _, _, street_id in grants if street_id is not None}
+    if not (committees or streets):
+        return False
+    parents = _community_parents(community.pk)
+    return parents is not None and (parents[0] in committees or parents[1] in streets)
+
+
 def _membership_scope_q(memberships: QuerySet[Membership]) -> Q:
-    """Communities covered by memberships: directly, through a residents' committee, or a street."""
+    """Communities covered by memberships: directly, through a residents' committee, or a street.
+
+    Uncorrelated subqueries only (no join), so the whole scope is one query however it is used."""
+    from governance.registry.models import ResidentsCommittee
+
     return (
         Q(pk__in=memberships.filter(community__isnull=False).values("community"))
         | Q(residents_committee__in=memberships.filter(residents_committee__isnull=False).values("residents_committee"))
-        | Q(residents_committee__street__in=memberships.filter(street__isnull=False).values("street"))
+        | Q(residents_committee__in=ResidentsCommittee.objects.filter(
+            street__in=memberships.filter(street__isnull=False).values("street")).values("pk"))
     )
+
+
+def _owned_q(user) -> Q:
+    """Communities where the user is a verified owner or co-owner of a unit through an active link."""
+    from governance.registry.models import Ownership
+
+    return Q(pk__in=Ownership.objects.filter(person__user=user, verified=True, ends_on__isnull=True)
+             .values("unit__community"))
+
+
+def _resident_q(user) -> Q:
+    """Communities where the user is a verified resident of a unit (an active residency)."""
+    from governance.registry.models import Residency
+
+    return Q(pk__in=Residency.objects.filter(user=user, verified=True, ends_on__isnull=True)
+             .values("unit__community"))
 
 
 def staff_communities(user, roles=None) -> QuerySet:
@@ -45,7 +102,7 @@ def staff_communities(user, roles=None) -> QuerySet:
         return Community.objects.none()
     if user.is_superuser:
         return Community.objects.all()
-    return Community.objects.filter(_membership_scope_q(_active_memberships(user, roles))).distinct()
+    return Community.objects.filter(_membership_scope_q(_active_memberships(user, roles)))
 
 
 def owned_communities(user) -> QuerySet:
@@ -53,37 +110,43 @@ def owned_communities(user) -> QuerySet:
     Community = _community_model()
     if not getattr(user, "is_authenticated", False):
         return Community.objects.none()
-    return Community.objects.filter(
-        units__ownerships__person__user=user,
-        units__ownerships__verified=True,
-        units__ownerships__ends_on__isnull=True,
-    ).distinct()
+    return Community.objects.filter(_owned_q(user))
 
 
 def resident_communities(user) -> QuerySet:
     Community = _community_model()
     if not getattr(user, "is_authenticated", False):
         return Community.objects.none()
-    return Community.objects.filter(
-        units__residencies__user=user, units__residencies__verified=True, units__residencies__ends_on__isnull=True
-    ).distinct()
+    return Community.objects.filter(_resident_q(user))
 
 
 def communities_for(user) -> QuerySet:
-    """Every community a user belongs to in any role. The scope of every governance selector."""
+    """Every community a user belongs to in any role. The scope of every governance selector.
+
+    Staff scope, ownerships and residencies in one query (as a subquery when used in a filter)."""
     Community = _community_model()
     if not getattr(user, "is_authenticated", False):
         return Community.objects.none()
     if user.is_superuser:
         return Community.objects.all()
-    ids = set(staff_communities(user).values_list("pk", flat=True))
-    ids |= set(owned_communities(user).values_list("pk", flat=True))
-    ids |= set(resident_communities(user).values_list("pk", flat=True))
-    return Community.objects.filter(pk__in=ids)
+    return Community.objects.filter(_membership_scope_q(_active_memberships(user)) | _owned_q(user) | _resident_q(user))
 
 
 def is_member(user, community) -> bool:
-    return communities_for(user).filter(pk=community.pk).exists()
+    """`communities_for(user).filter(pk=community.pk).exists()`: staff scope, then ownerships, then residencies,
+    each a plain read, stopping at the first that answers."""
+    if not getattr(user, "is_authenticated", False) or community.pk is None:
+        return False
+    if _reaches(user, community):
+        return True
+    if user.is_superuser:
+        return False  # _reaches said the community does not exist
+    from governance.registry.models import Ownership, Residency
+
+    return (Ownership.objects.filter(person__user=user, verified=True, ends_on__isnull=True,
+                                     unit__community_id=community.pk).exists()
+            or Residency.objects.filter(user=user, verified=True, ends_on__isnull=True,
+                                        unit__community_id=community.pk).exists())
 
 
 def can_view_community(user, community) -> bool:
@@ -93,12 +156,12 @@ def can_view_community(user, community) -> bool:
 
 def can_manage_registry(user, community) -> bool:
     """Edit buildings, units, persons, ownerships and import the roster: committee, secretary, RC, street."""
-    return staff_communities(user, STAFF_ROLES_FOR_REGISTRY | GOVERNMENT_ROLES).filter(pk=community.pk).exists()
+    return _reaches(user, community, STAFF_ROLES_FOR_REGISTRY | GOVERNMENT_ROLES)
 
 
 def can_view_registry(user, community) -> bool:
     """Read the roster (masked): registry managers and property staff of the community."""
-    return staff_communities(user, ADMIN_ROLES).filter(pk=community.pk).exists()
+    return _reaches(user, community, ADMIN_ROLES)
 
 
 def can_review_applications(user, community) -> bool:
@@ -107,7 +170,7 @@ def can_review_applications(user, community) -> bool:
 
 
 def can_view_audit(user, community) -> bool:
-    return staff_communities(user, STAFF_ROLES_FOR_REGISTRY | GOVERNMENT_ROLES).filter(pk=community.pk).exists()
+    return _reaches(user, community, STAFF_ROLES_FOR_REGISTRY | GOVERNMENT_ROLES)
 
 
 def can_create_community(user) -> bool:
@@ -129,12 +192,12 @@ def is_verified_owner(user, unit) -> bool:
 
 def can_manage_motions(user, community) -> bool:
     """Draft, publish, open, close, announce motions; enter paper ballots: committee and secretary."""
-    return staff_communities(user, STAFF_ROLES_FOR_REGISTRY).filter(pk=community.pk).exists()
+    return _reaches(user, community, STAFF_ROLES_FOR_REGISTRY)
 
 
 def can_review_motions(user, community) -> bool:
     """Approve or reject motions that need residents'-committee approval."""
-    return staff_communities(user, GOVERNMENT_ROLES).filter(pk=community.pk).exists()
+    return _reaches(user, community, GOVERNMENT_ROLES)
 
 
 def can_see_running_results(user, motion) -> bool:
@@ -149,7 +212,7 @@ def can_see_running_results(user, motion) -> bool:
 
 def can_see_who_voted(user, community) -> bool:
     """Who has voted (never how) for reminders: committee, secretary and government staff."""
-    return staff_communities(user, STAFF_ROLES_FOR_REGISTRY | GOVERNMENT_ROLES).filter(pk=community.pk).exists()
+    return _reaches(user, community, STAFF_ROLES_FOR_REGISTRY | GOVERNMENT_ROLES)
 
 
 def can_cast_for_right(user, right) -> bool:
@@ -184,7 +247,7 @@ def survey_publisher_communities(user) -> QuerySet:
 def can_publish_surveys(user, community) -> bool:
     """Publish surveys, keep the community's templates and see results at any time: committee members and
     secretary, property staff, residents' committee and street staff of the community."""
-    return survey_publisher_communities(user).filter(pk=community.pk).exists()
+    return _reaches(user, community, SURVEY_ROLES)
 
 
 def survey_publisher_kinds(user, community) -> list[str]:
@@ -194,7 +257,7 @@ def survey_publisher_kinds(user, community) -> list[str]:
     if user.is_superuser:
         return list(SURVEY_PUBLISHER_ROLES)
     return [kind for kind, kind_roles in SURVEY_PUBLISHER_ROLES.items()
-            if staff_communities(user, kind_roles).filter(pk=community.pk).exists()]
+            if _reaches(user, community, kind_roles)]
 
 
 def can_publish_survey_as(user, community, kind: str) -> bool:
@@ -286,13 +349,13 @@ def can_manage_elections(user, community) -> bool:
     """Terms and committee election rounds: create, open, review candidates, paper ballots, void, close,
     resolve a tie, make the elected committee members. Street and residents'-committee staff of the
     community, and its committee and secretary (re-election rounds)."""
-    return staff_communities(user, ELECTION_MANAGER_ROLES).filter(pk=community.pk).exists()
+    return _reaches(user, community, ELECTION_MANAGER_ROLES)
 
 
 def can_manage_preparatory(user, community) -> bool:
     """Preparatory groups (筹备组): open registration, review applicants, run the vote, confirm members.
     Street-office staff of the community's street only."""
-    return staff_communities(user, {Role.STREET_STAFF}).filter(pk=community.pk).exists()
+    return _reaches(user, community, {Role.STREET_STAFF})
 
 
 def can_manage_election_round(user, election_round) -> bool:
@@ -314,4 +377,4 @@ def can_cast_for_election_right(user, right) -> bool:
 
 def can_see_election_details(user, community) -> bool:
     """Who voted and the vote-details export of an election: committee, secretary and government staff."""
-    return staff_communities(user, ELECTION_MANAGER_ROLES).filter(pk=community.pk).exists()
+    return _reaches(user, community, ELECTION_MANAGER_ROLES)

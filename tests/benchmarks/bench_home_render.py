@@ -5,7 +5,9 @@
 Seeds the demo into a scratch database (SQLite file, or DATABASE_URL), adds a bare
 `wagtail.models.Page` (Wagtail's own minimal template) beside the community pages, serves
 both from one gunicorn on 127.0.0.1 and times sequential GETs of each, anonymous and signed
-in as the demo owner. Goal: the community home's median at most 2× the bare page's.
+in as the demo owner, in interleaved rounds (one request of each kind per round) so that the
+machine's load falls on both pages alike. Goal: the community home's median at most 2× the bare
+page's.
 """
 
 from __future__ import annotations
@@ -27,19 +29,33 @@ from tests.benchmarks._server import database_url, gunicorn, session_for  # noqa
 from tests.benchmarks.bench_roster_import import prepare_database  # noqa: E402
 
 
-def timings(port: int, path: str, count: int, cookie: str = "") -> list[float]:
+def fetch(conn: http.client.HTTPConnection, path: str, cookie: str) -> float:
+    """One GET, timed from sending the request to the last byte of the body."""
+    started = time.perf_counter()
+    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    response = conn.getresponse()
+    body = response.read()
+    elapsed = time.perf_counter() - started
+    if response.status != 200 or not body:
+        raise SystemExit(f"{path} 返回 {response.status}")
+    return elapsed
+
+
+def interleaved_timings(port: int, cases: list[tuple[str, str]], count: int) -> list[list[float]]:
+    """`count` timed GETs of each (path, cookie) case, taken in rounds — one request of every case per
+    round, the order reversed every other round — so that a change in the machine's load during the run
+    falls on the pages alike instead of on whichever was measured at that time. The first 10 rounds warm
+    the worker and are not counted."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    result = []
+    result: list[list[float]] = [[] for _ in cases]
     for i in range(count + 10):
-        started = time.perf_counter()
-        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-        response = conn.getresponse()
-        body = response.read()
-        elapsed = time.perf_counter() - started
-        if response.status != 200 or not body:
-            raise SystemExit(f"{path} 返回 {response.status}")
-        if i >= 10:  # the first requests warm the workers
-            result.append(elapsed)
+        order = list(enumerate(cases))
+        if i % 2:
+            order.reverse()
+        for index, (path, cookie) in order:
+            elapsed = fetch(conn, path, cookie)
+            if i >= 10:
+                result[index].append(elapsed)
     conn.close()
     return result
 
@@ -66,14 +82,14 @@ def main(argv=None) -> int:
             cookie = f"{settings.SESSION_COOKIE_NAME}={session_for(User.objects.get(username='13900000001'))}"
             url = database_url(connection)
             connection.close()
+            cases = (("空白 Wagtail 页面", "/bare/", ""), ("小区主页（匿名）", "/demo/", ""),
+                     ("空白 Wagtail 页面（登录）", "/bare/", cookie), ("小区主页（业主登录）", "/demo/", cookie))
             with gunicorn(url, workers=1, threads=1) as port:
-                rows = []
-                for label, path, who in (("空白 Wagtail 页面", "/bare/", ""), ("小区主页（匿名）", "/demo/", ""),
-                                         ("空白 Wagtail 页面（登录）", "/bare/", cookie),
-                                         ("小区主页（业主登录）", "/demo/", cookie)):
-                    values = timings(port, path, args.requests, who)
-                    rows.append((label, statistics.median(values), sorted(values)[int(len(values) * 0.95) - 1]))
-            print(f"数据库：{connection.vendor}；每个页面 {args.requests} 次顺序请求（gunicorn 1 进程 1 线程）")
+                measured = interleaved_timings(port, [(path, who) for _label, path, who in cases], args.requests)
+            rows = [(label, statistics.median(values), sorted(values)[int(len(values) * 0.95) - 1])
+                    for (label, _path, _who), values in zip(cases, measured)]
+            print(f"数据库：{connection.vendor}；每个页面 {args.requests} 次顺序请求，四种请求轮流进行"
+                  f"（gunicorn 1 进程 1 线程）")
             for label, median, p95 in rows:
                 print(f"{label}：中位数 {median * 1000:.1f} ms，P95 {p95 * 1000:.1f} ms")
             anonymous = rows[1][1] / rows[0][1]

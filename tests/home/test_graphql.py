@@ -164,8 +164,8 @@ def test_the_archive_of_an_unknown_community_is_not_found(world):
 
 
 def test_the_archive_list_reads_in_a_fixed_number_of_queries(world, filed, django_assert_num_queries):
-    # communities_for (3) + community + membership check + documents + the community page
-    with django_assert_num_queries(8):
+    # community + membership check (memberships, then ownerships) + the community page + documents + its site
+    with django_assert_num_queries(6):
         rows = gql(world.a.owner, ARCHIVE, {"code": "sunny"})["data"]["archive"]
     assert len(rows) == 2
 

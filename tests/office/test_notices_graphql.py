@@ -104,8 +104,9 @@ def test_notices_take_the_same_number_of_queries_for_one_notice_or_many(estate, 
     gql(estate.owner1, MARK_READ, {"id": str(publish(estate.page, title="第五条").pk)})
     with CaptureQueriesContext(connection) as many:
         assert len(gql(estate.owner1, NOTICES, {"code": "sunny"})["data"]["notices"]["items"]) == 5
-    # community, membership (4), count, notices, their buildings, my receipts, my confirmations, site root paths
-    assert len(many) == len(one) == 11, [q["sql"] for q in many.captured_queries]
+    # community, membership (memberships, then ownerships), count, notices, their buildings, my receipts,
+    # my confirmations, site root paths
+    assert len(many) == len(one) == 9, [q["sql"] for q in many.captured_queries]
 
 
 def test_notices_of_a_community_i_do_not_belong_to_are_not_found(estate, publish):
