@@ -37,6 +37,20 @@ from .models import (
 log = logging.getLogger(__name__)
 
 
+def _default_moderation_workflow(root: Page) -> None:
+    """What Wagtail's initial data sets up and a flush removes: the "Moderators approval" workflow on the root,
+    one approval task by the Moderators group (editors' changes and case submissions go through it)."""
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+
+    from portal.accounts.editorial import moderators_group
+
+    task = GroupApprovalTask.objects.create(name="Moderators approval")
+    task.groups.set([moderators_group()])
+    workflow = Workflow.objects.create(name="Moderators approval")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.create(workflow=workflow, page=root)
+
+
 @transaction.atomic
 def ensure_site_root() -> HomePage:
     """Make a HomePage the default site's root, replacing Wagtail's welcome page. Idempotent."""
@@ -48,6 +62,7 @@ def ensure_site_root() -> HomePage:
         if root is None:  # a flushed database (e.g. after transactional tests) has no tree at all
             Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
             root = Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))
+            _default_moderation_workflow(root)
         for child in root.get_children():
             if type(child.specific) is Page and child.slug == "home":
                 child.delete()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from .models import Membership, Role
 
@@ -61,12 +61,26 @@ def community_editor_group(community) -> Group:
     return group
 
 
+def moderators_group() -> Group:
+    """Wagtail's "Moderators" group (made by Wagtail's initial data); recreated with the same page rights on the
+    tree's root when a flushed database lost it."""
+    group, created = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    if created:
+        group.permissions.add(_permission("wagtailadmin", "access_admin"))
+        root = Page.get_first_root_node()
+        if root is not None:
+            for codename in COMMUNITY_PAGE_PERMISSIONS:
+                GroupPagePermission.objects.get_or_create(group=group, page=root,
+                                                          permission=_permission("wagtailcore", codename))
+    return group
+
+
 def _wanted_groups(user) -> set[Group]:
     active = Membership.objects.filter(user=user, active=True).select_related("community")
     wanted: set[Group] = set()
     for membership in active:
         if membership.role == Role.EDITOR:
-            wanted.add(Group.objects.get(name=MODERATORS_GROUP))
+            wanted.add(moderators_group())
         elif membership.role in COMMUNITY_EDITOR_ROLES and membership.community is not None:
             wanted.add(community_editor_group(membership.community))
     return wanted

@@ -90,3 +90,15 @@ def test_deactivating_in_the_admin_takes_the_page_rights_away(client):
     assert Membership.objects.get(pk=membership.pk).active is False
     assert group_names(member) == set()
     assert page.permissions_for_user(member).can_edit() is False
+
+
+def test_a_flushed_database_without_wagtails_groups_still_grants_the_editor_role():
+    # Given a database where Wagtail's initial "Moderators" group is gone (a flush, as transactional tests do)
+    Group.objects.filter(name=MODERATORS_GROUP).delete()
+    user = UserFactory()
+    # When the editor role is granted, then the group is recreated with page rights on the root
+    services.membership_grant(user=user, role=Role.EDITOR)
+    group = Group.objects.get(name=MODERATORS_GROUP)
+    assert group_names(user) == {MODERATORS_GROUP}
+    assert set(GroupPagePermission.objects.filter(group=group, page__depth=1)
+               .values_list("permission__codename", flat=True)) >= {"add_page", "change_page", "publish_page"}
