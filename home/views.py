@@ -16,6 +16,7 @@ from governance.errors import DomainError
 from . import permissions, selectors, services
 from .forms import ArchiveFilterForm, ChecklistForm, FeedbackForm
 from .models import BylawKind, FeedbackCategory
+from .storage import private_file_response
 
 
 def _subpage_url(page, name: str, *args) -> str:
@@ -28,14 +29,8 @@ def _extension(name: str) -> str:
 
 def _file_response(fieldfile, *, content_type: str, filename: str, download: bool = False) -> FileResponse:
     """Inline (PDF and images preview in the page) unless a download is asked for."""
-    try:
-        handle = fieldfile.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type=content_type, as_attachment=download, filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
+    response = private_file_response(fieldfile, content_type=content_type, filename=filename, as_attachment=download)
     response["X-Frame-Options"] = "SAMEORIGIN"  # the detail page previews it in an <iframe>
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

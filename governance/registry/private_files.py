@@ -18,6 +18,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
+from home.storage import private_file_response
+
 #: Shown in the browser (previewed in the page); every other type is downloaded.
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/webp", "image/gif"})
 
@@ -45,14 +47,8 @@ def file_response(fieldfile, *, filename: str | None = None, download: bool = Fa
     name = fieldfile.name.rsplit("/", 1)[-1]
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     inline = content_type in INLINE_TYPES and not download
-    try:
-        handle = fieldfile.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename or name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(fieldfile, content_type=content_type, filename=filename or name,
+                                 as_attachment=not inline)
 
 
 def private_file_view(view):
