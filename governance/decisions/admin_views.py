@@ -71,7 +71,7 @@ from .models import (
     rule_not_looser,
 )
 from .pdf import result_notice_pdf
-from .tally import Rule, TallyInputError, percent
+from governance.voting.tally import Rule, TallyInputError, percent
 
 RESULT_STATES = (MotionStatus.CLOSED, MotionStatus.ANNOUNCED)
 ROLL_STATES = (MotionStatus.VOTING, MotionStatus.CLOSED, MotionStatus.ANNOUNCED)

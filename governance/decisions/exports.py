@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from .models import Ballot, Choice, Motion, RollUnit, VotingRight
-from .tally import DEVELOPER_KEY, TallyInputError
+from governance.voting.tally import DEVELOPER_KEY, TallyInputError
 
 DETAIL_HEADERS = ["表决权键", "表决权人", "房屋", "专有面积", "开发商持有", "选项", "投票时间", "渠道", "录入人", "废票",
                   "废票理由"]

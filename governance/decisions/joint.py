@@ -22,7 +22,7 @@ from portal.accounts import roles
 
 from .models import JointMotion, JointMotionStatus, JointSignature, MatterType
 from .roll import group_rights
-from .tally import Amount, at_least
+from governance.voting.tally import Amount, at_least
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from portal.graphql.mutations import DomainMutation
 
 from .joint import community_totals, joint_motion_create, joint_motion_sign, joint_progress
 from .models import JointMotion, JointMotionStatus, MatterType
-from .tally import cents_to_str
+from governance.voting.tally import cents_to_str
 
 JointMotionStatusEnum = enum_from_choices("JointMotionStatus", JointMotionStatus, description="联名动议状态")
 JointMatterTypeEnum = enum_from_choices("JointMatterType", MatterType, description="联名动议的事项类型")

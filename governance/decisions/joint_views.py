@@ -17,7 +17,7 @@ from portal.accounts import roles
 
 from .joint import joint_motion_convert, joint_motion_create, joint_motion_sign, joint_progress
 from .models import JointMotion, MatterType
-from .tally import percent
+from governance.voting.tally import percent
 
 
 class JointMotionForm(forms.Form):

@@ -9,9 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from home.storage import private_storage
+from portal.storage import private_storage
 
-from .tally import RULE_MAJORITY, RULE_THREE_QUARTERS, Rule
+from governance.voting.choices import Channel, SignatureMethod
+from governance.voting.tally import RULE_MAJORITY, RULE_THREE_QUARTERS, Rule
 
 
 class MatterType(models.TextChoices):
@@ -59,12 +60,6 @@ class MotionStatus(models.TextChoices):
     ANNOUNCED = "announced", _("已公告")
     WITHDRAWN = "withdrawn", _("已撤回")
     REJECTED = "rejected", _("已驳回")
-
-
-class SignatureMethod(models.TextChoices):
-    NONE = "none", _("无需签名")
-    HANDWRITTEN = "handwritten", _("手写电子签名")
-    FACE = "face", _("电子签名 + 人脸核验")
 
 
 class Importance(models.TextChoices):
@@ -196,11 +191,6 @@ class Choice(models.TextChoices):
     AGREE = "agree", _("同意")
     OPPOSE = "oppose", _("反对")
     ABSTAIN = "abstain", _("弃权")
-
-
-class Channel(models.TextChoices):
-    ONLINE = "online", _("线上")
-    PAPER = "paper", _("线下补录")
 
 
 class Ballot(models.Model):

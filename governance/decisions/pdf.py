@@ -16,7 +16,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .models import Motion
-from .tally import Result, percent
+from governance.voting.tally import Result, percent
 
 FONT_NAME = "CJK"
 

@@ -42,7 +42,7 @@ from .models import (
     SignatureMethod,
     VotingRight,
 )
-from .tally import Result, cents_to_str
+from governance.voting.tally import Result, cents_to_str
 
 # --- enums -----------------------------------------------------------------------------
 

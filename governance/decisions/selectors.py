@@ -8,7 +8,7 @@ from portal.accounts import roles
 from portal.accounts.roles import communities_for
 
 from .models import Ballot, Motion, MotionAttachment, MotionStatus, RollUnit, VotingRight
-from .tally import Amount, Result, decide
+from governance.voting.tally import Amount, Result, decide
 
 
 def motions_for(user):

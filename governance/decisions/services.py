@@ -27,7 +27,7 @@ from .models import (
     rule_not_looser,
 )
 from .roll import freeze_roll
-from .signatures import verify_face
+from governance.voting.signatures import verify_face
 
 MAX_ATTACHMENTS = 5
 

@@ -18,7 +18,7 @@ from . import selectors, services
 from .exports import vote_details_xlsx
 from .models import Ballot, Choice, MotionStatus, SignatureMethod
 from .pdf import result_notice_pdf
-from .tally import cents_to_str, percent
+from governance.voting.tally import cents_to_str, percent
 
 RESULT_STATES = {MotionStatus.CLOSED, MotionStatus.ANNOUNCED}
 

@@ -23,7 +23,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets import AdminDateTimeInput
 from wagtail.permissions import policy_registry
 
-from governance.decisions.tally import Rule, TallyInputError, cents_to_str, percent
+from governance.voting.tally import Rule, TallyInputError, cents_to_str, percent
 from governance.errors import DomainError, ErrorCode
 from portal.accounts import roles
 from portal.accounts.models import Role

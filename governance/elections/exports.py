@@ -10,7 +10,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
-from governance.decisions.tally import DEVELOPER_KEY, TallyInputError
+from governance.voting.tally import DEVELOPER_KEY, TallyInputError
 
 from .models import Candidate, ElectionRight, ElectionRollUnit, ElectionRound
 from .selectors import ballots_with_selections

@@ -20,12 +20,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from governance.decisions.models import Channel, SignatureMethod
-from governance.decisions.tally import RULE_MAJORITY, Rule
-from home.storage import private_storage
+from governance.voting.choices import Channel, SignatureMethod
+from governance.voting.tally import RULE_MAJORITY, Rule
+from portal.storage import private_storage
 
 __all__ = [
     "Candidate", "CandidateStatus", "Channel", "ElectionBallot", "ElectionKind", "ElectionRight", "ElectionRollUnit",
+    "ElectionRosterChangeNote",
     "ElectionRound", "ElectionSelection", "PreparatoryGroup", "PreparatoryMember", "RoundStatus", "SignatureMethod",
     "Term", "default_election_rule",
 ]
@@ -236,6 +237,14 @@ class ElectionRollUnit(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "unit"], name="election_roll_unit_once")]
+
+
+class ElectionRosterChangeNote(models.Model):
+    """A roster change made after an election roll was frozen: recorded, never applied to the roll."""
+
+    round = models.ForeignKey(ElectionRound, on_delete=models.CASCADE, related_name="roster_notes")
+    summary = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
 
 
 class ElectionBallot(models.Model):

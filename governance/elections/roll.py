@@ -4,17 +4,17 @@ One unit is one person, except: all developer-held units together are one right,
 several units is one right (units grouped by their primary owner). Co-owners share their unit's
 right. A unit with no owner on the roster is a right of its own (it can only vote on paper).
 
-The grouping is the motions' own (`governance.decisions.roll.group_rights`); only the writes to the
+The grouping is the motions' own (`governance.voting.roll.group_rights`); only the writes to the
 election's tables are here. An election's scope is always the whole community.
 """
 
 from __future__ import annotations
 
-from governance.decisions.roll import group_rights
-from governance.decisions.tally import DEVELOPER_KEY
+from governance.voting.roll import group_rights, roster_change_notes
+from governance.voting.tally import DEVELOPER_KEY
 from governance.registry.models import Unit
 
-from .models import ElectionRight, ElectionRollUnit, ElectionRound
+from .models import ElectionRight, ElectionRollUnit, ElectionRosterChangeNote, ElectionRound, RoundStatus
 
 BATCH = 2000
 
@@ -41,3 +41,16 @@ def freeze_election_roll(election: ElectionRound) -> int:
         batch_size=BATCH,
     )
     return len(groups)
+
+
+def note_election_roster_change(*, community, unit_labels: list[str], what: str, **_signal) -> int:
+    """Record a roster change on every election round in voting whose frozen roll holds one of the units.
+
+    Connected to `governance.registry.signals.roster_changed`; runs inside the writing transaction."""
+    rows = (ElectionRollUnit.objects.filter(round__community=community, round__status=RoundStatus.VOTING,
+                                            label__in=unit_labels)
+            .order_by("round_id", "label").values_list("round_id", "label"))
+    notes = roster_change_notes(rows, what=what)
+    ElectionRosterChangeNote.objects.bulk_create(
+        [ElectionRosterChangeNote(round_id=round_id, summary=summary) for round_id, summary in notes.items()])
+    return len(notes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch
 
-from governance.decisions.tally import RollUnit as TallyUnit
+from governance.voting.tally import RollUnit as TallyUnit
 from portal.accounts.roles import communities_for
 
 from .models import (

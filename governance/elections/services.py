@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from governance.audit.services import audit_record
-from governance.decisions.signatures import verify_face
+from governance.voting.signatures import verify_face
 from governance.errors import DomainError, ErrorCode
 from governance.registry.models import Person
 from portal.accounts import roles

@@ -1,6 +1,6 @@
 """Counting an election exactly (DOMAIN §3, Civil Code Art. 278 item 3), on the decisions engine.
 
-The roll is grouped into voting rights by `governance.decisions.tally.build_rights` (one right per
+The roll is grouped into voting rights by `governance.voting.tally.build_rights` (one right per
 person-group, developer-held units merged), areas are integer cents and every threshold is an
 integer cross-multiplication (`at_least`, `more_than`).
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from governance.decisions.tally import (
+from governance.voting.tally import (
     DEVELOPER_KEY,
     Amount,
     RollUnit,

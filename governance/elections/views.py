@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from governance.decisions.tally import cents_to_str, percent
+from governance.voting.tally import cents_to_str, percent
 from governance.errors import DomainError, ErrorCode
 from portal.uploads import upload_from_data_url
 from portal.accounts import roles

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from home.storage import private_storage
+from portal.storage import private_storage
 from portal.masking import mask_id_number, mask_phone
 
 

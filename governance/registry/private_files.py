@@ -1,7 +1,7 @@
 """Private uploads of the governance apps: how they are served, and which fields they are.
 
 Proofs (证明材料), roster import files, motion attachments, ballot scans and e-signatures, and
-candidates' application signatures store into `home.storage.private_storage`: outside MEDIA_ROOT,
+candidates' application signatures store into `portal.storage.private_storage`: outside MEDIA_ROOT,
 with no URL (`url()` raises). They are served only by views that first ask a permission rule
 (each app's `permissions.py` / `selectors.py`) and then answer with `file_response`.
 
@@ -18,7 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
-from home.storage import private_file_response
+from portal.storage import private_file_response
 
 #: Shown in the browser (previewed in the page); every other type is downloaded.
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/webp", "image/gif"})

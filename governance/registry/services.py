@@ -19,6 +19,7 @@ from portal.accounts.sms import send_sms
 from portal.masking import mask_phone
 from portal.uploads import PROOF, validate_upload
 
+from .signals import announce_roster_change
 from .models import (
     ApplicationStatus,
     Community,
@@ -125,9 +126,7 @@ def ownership_transfer(
             "new": [{"person": n, "phone": mask_phone(p)} for n, p in new_owners],
         },
     )
-    from governance.decisions.roll import note_roster_change
-
-    note_roster_change(community=unit.community, unit_labels=[unit.label], what="房屋过户")
+    announce_roster_change(community=unit.community, unit_labels=[unit.label], what="房屋过户")
     return created
 
 

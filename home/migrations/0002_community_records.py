@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import home.models.content
-import home.storage
+import portal.storage
 
 
 class Migration(migrations.Migration):
@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('rules_of_procedure', '议事规则'), ('working_rules', '工作规则'), ('management_statute', '管理规约')], max_length=30, verbose_name='规约')),
-                ('file', models.FileField(blank=True, storage=home.storage.private_storage, upload_to='bylaws/%Y/', verbose_name='文件')),
+                ('file', models.FileField(blank=True, storage=portal.storage.private_storage, upload_to='bylaws/%Y/', verbose_name='文件')),
                 ('content_type', models.CharField(blank=True, editable=False, max_length=100, verbose_name='文件类型')),
                 ('body', wagtail.fields.RichTextField(blank=True, verbose_name='正文')),
                 ('adopted_on', models.DateField(blank=True, null=True, verbose_name='通过日期')),
@@ -166,7 +166,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=200, verbose_name='标题')),
                 ('category', models.CharField(choices=[('minutes', '会议纪要'), ('contract', '合同'), ('finance', '财务'), ('bylaws', '规约'), ('notice', '公告'), ('other', '其他')], default='other', max_length=20, verbose_name='类别')),
                 ('year', models.PositiveSmallIntegerField(default=home.models.content._this_year, validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2200)], verbose_name='年份')),
-                ('file', models.FileField(storage=home.storage.private_storage, upload_to='archive/%Y/%m/', verbose_name='文件')),
+                ('file', models.FileField(storage=portal.storage.private_storage, upload_to='archive/%Y/%m/', verbose_name='文件')),
                 ('content_type', models.CharField(editable=False, max_length=100, verbose_name='文件类型')),
                 ('original_name', models.CharField(blank=True, editable=False, max_length=200, verbose_name='原文件名')),
                 ('size', models.PositiveIntegerField(default=0, editable=False, verbose_name='大小（字节）')),

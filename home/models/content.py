@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from home.storage import private_storage
+from portal.storage import private_storage
 
 
 def _this_year() -> int:

@@ -17,7 +17,7 @@ from governance.audit.models import AuditEvent
 from governance.decisions import selectors, services
 from governance.decisions.admin_views import motion_managers, motion_reviewers, motion_viewers, rule_not_looser
 from governance.decisions.models import Ballot, Channel, MatterType, Motion, MotionStatus, VotingRight
-from governance.decisions.tally import RULE_MAJORITY, RULE_THREE_QUARTERS, Rule
+from governance.voting.tally import RULE_MAJORITY, RULE_THREE_QUARTERS, Rule
 from governance.registry.models import Community
 from portal.accounts import roles
 from portal.accounts.models import Role

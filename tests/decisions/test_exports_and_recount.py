@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from governance.decisions import selectors, services
 from governance.decisions.exports import read_vote_details, vote_details_xlsx
 from governance.decisions.pdf import result_notice_pdf
-from governance.decisions.tally import tally_document
+from governance.voting.tally import tally_document
 from tests.decisions.factories import community_with_owners, voting_motion
 from tests.factories import UnitFactory
 

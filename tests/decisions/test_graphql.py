@@ -365,9 +365,9 @@ def test_after_close_everyone_sees_the_result_of_the_one_engine(vote):
 def per_ballot_count(motion):
     """The engine's other path: every roll unit and ballot counted one by one (as `recount` does)."""
     from governance.decisions.models import RollUnit
-    from governance.decisions.tally import CastBallot
-    from governance.decisions.tally import RollUnit as TallyUnit
-    from governance.decisions.tally import tally
+    from governance.voting.tally import CastBallot
+    from governance.voting.tally import RollUnit as TallyUnit
+    from governance.voting.tally import tally
 
     units = [TallyUnit(unit=str(u.unit_id), cents=int(u.area * 100), owner=u.right.key,
                        developer_held=u.right.is_developer)

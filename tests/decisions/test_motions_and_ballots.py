@@ -262,7 +262,7 @@ def test_withdrawing_needs_a_reason_and_stops_the_vote():
     ({"participation_area": "3/4", "participation_heads": "3/4"}, True),
 ])
 def test_a_community_may_make_the_rule_stricter_but_never_looser(rule, allowed):
-    from governance.decisions.tally import RULE_MAJORITY, Rule
+    from governance.voting.tally import RULE_MAJORITY, Rule
 
     community, chair, _ = community_with_owners(2)
     now = timezone.now()

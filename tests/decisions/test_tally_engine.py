@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from governance.decisions.tally import (
+from governance.voting.tally import (
     RULE_MAJORITY,
     RULE_THREE_QUARTERS,
     CastBallot,

@@ -399,3 +399,28 @@ def test_the_clock_ends_registration_opens_reviewed_rounds_and_closes_at_the_dea
     election.refresh_from_db()
     assert election.status == RoundStatus.CLOSED and election.result["verdict"] == "no_quorum"
     assert elections_step(now=election.voting_closes_at) == {"registration_closed": [], "opened": [], "closed": []}
+
+
+def test_a_transfer_during_voting_is_noted_on_the_election_but_its_roll_stays():
+    from governance.elections.models import ElectionRosterChangeNote
+    from governance.registry.services import ownership_transfer
+
+    stage = voting_stage(n_owners=4)
+    unit = stage.community.units.order_by("pk").first()
+    before = list(ElectionRight.objects.filter(round=stage.election).values_list("key", "area"))
+
+    ownership_transfer(unit=unit, new_owners=[("新业主", "13812349876")], actor=stage.chair)
+
+    assert list(ElectionRight.objects.filter(round=stage.election).values_list("key", "area")) == before
+    note = ElectionRosterChangeNote.objects.get(round=stage.election)
+    assert note.summary == f"房屋过户：{unit.label}（表决名册不变）"
+
+
+def test_a_transfer_before_voting_opens_leaves_no_note():
+    from governance.elections.models import ElectionRosterChangeNote
+    from governance.registry.services import ownership_transfer
+
+    community, chair, owners = community_with_owners(3)
+    registering_round(community, chair)
+    ownership_transfer(unit=community.units.order_by("pk").first(), new_owners=[("新业主", "13812349876")], actor=chair)
+    assert not ElectionRosterChangeNote.objects.exists()

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from governance.decisions.tally import RULE_MAJORITY, RULE_THREE_QUARTERS, RollUnit, Rule, TallyInputError
+from governance.voting.tally import RULE_MAJORITY, RULE_THREE_QUARTERS, RollUnit, Rule, TallyInputError
 from governance.elections.tally import SelectionBallot, tally_election, tally_election_document
 
 

@@ -18,7 +18,7 @@ from PIL import Image as PILImage
 from governance.registry.models import Building, Community, Unit
 from home.models import ArchiveDocument, Bylaw, CommunityPage
 from home.services import ensure_community_page, ensure_site_root
-from home.storage import PrivateFileStorage
+from portal.storage import PrivateFileStorage
 from portal.accounts.models import Role, User
 from tests.factories import (
     BuildingFactory,

@@ -191,7 +191,7 @@ def test_private_files_live_outside_the_public_media_root(settings):
     from pathlib import Path
 
     from home.models import Bylaw
-    from home.storage import PrivateFileStorage, private_root
+    from portal.storage import PrivateFileStorage, private_root
 
     root = private_root()
     assert root == Path(settings.BASE_DIR) / "var" / "test-private"  # portal/settings/test.py

@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 
 from governance.registry.private_files import PRIVATE_FILE_FIELDS
-from home.storage import PrivateFileStorage
+from portal.storage import PrivateFileStorage
 
 
 @dataclass

@@ -20,7 +20,7 @@ from PIL import Image
 from governance.registry import permissions, services
 from governance.registry.models import Community, RosterImport, Unit, UnitApplication
 from governance.registry.private_files import PRIVATE_FILE_FIELDS
-from home.storage import PrivateFileStorage, private_root, private_storage
+from portal.storage import PrivateFileStorage, private_root, private_storage
 from portal.accounts.models import Role
 from portal.settings import base as base_settings
 from tests.factories import (

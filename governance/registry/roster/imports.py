@@ -15,12 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.audit.services import audit_record
-from governance.decisions.roll import note_roster_change
 from governance.errors import DomainError, ErrorCode
 from portal.accounts import roles
 from portal.masking import hash_id_number, mask_phone
 
 from ..models import Building, Community, Ownership, Person, Unit
+from ..signals import announce_roster_change
 from portal import bulk
 from . import columns as c
 from .parse import PRIMARY, ParsedRoster, Problem, ProgressCallback, RosterRow, read_roster
@@ -144,7 +144,7 @@ def roster_import(
                 "warnings": len(report.warnings),
             },
         )
-        note_roster_change(community=community, unit_labels=report.changed, what="名册导入更新了房屋")
+        announce_roster_change(community=community, unit_labels=report.changed, what="名册导入更新了房屋")
     return report
 
 

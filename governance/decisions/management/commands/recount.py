@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from governance.decisions.tally import TallyInputError, tally_document
+from governance.voting.tally import TallyInputError, tally_document
 
 
 class Command(BaseCommand):

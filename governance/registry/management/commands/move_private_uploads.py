@@ -2,7 +2,7 @@
 
 Proofs, roster import files, motion attachments, ballot scans and signatures, and candidates'
 signatures used to be stored in the default (public) storage under MEDIA_ROOT. Their fields now
-store into the private storage (`home.storage.private_storage`); this command moves each file a
+store into the private storage (`portal.storage.private_storage`); this command moves each file a
 row still names from the default storage to the private one, under the same name, and deletes the
 public copy. Safe to run again: a file already in the private storage is left alone (a public copy
 with the same bytes left by an interrupted run is deleted), and a file found nowhere is reported.

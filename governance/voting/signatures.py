@@ -31,5 +31,5 @@ class TestFaceProvider(FaceProvider):
 
 def verify_face(*, user, token: str | None) -> str:
     provider = import_string(getattr(settings, "FACE_VERIFICATION_PROVIDER",
-                                     "governance.decisions.signatures.TestFaceProvider"))()
+                                     "governance.voting.signatures.TestFaceProvider"))()
     return provider.verify(user=user, token=token or "")

@@ -3,7 +3,7 @@
 Files live outside MEDIA_ROOT (in ``settings.PRIVATE_MEDIA_ROOT`` when set, otherwise in
 ``<BASE_DIR>/var/private``, which is git-ignored and served by nothing) and are served only by views
 that check who is asking
-(``home.views``), with ``FileResponse``. ``url()`` refuses, so a template cannot leak a link.
+(``home.views``, ``governance.registry.private_files``), with ``FileResponse``. ``url()`` refuses, so a template cannot leak a link.
 """
 
 from __future__ import annotations
