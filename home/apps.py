@@ -7,6 +7,10 @@ class HomeConfig(AppConfig):
     verbose_name = _("门户页面")
 
     def ready(self):
+        from governance.registry.signals import community_created
+
         from .cache import connect_signals
+        from .services import community_page_for_new_community
 
         connect_signals()
+        community_created.connect(community_page_for_new_community, dispatch_uid="home.community_page")

@@ -90,6 +90,11 @@ def ensure_community_page(community) -> CommunityPage:
     return page
 
 
+def community_page_for_new_community(*, community, **_signal) -> None:
+    """Listener of `governance.registry.signals.community_created`: every community gets its home page."""
+    ensure_community_page(community)
+
+
 # --- community records: bylaws, archive, feedback, activation checklist ------------------------------
 #
 # Every write below is keyword-only, atomic, checks permission through `home.permissions`, validates,

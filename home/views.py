@@ -16,7 +16,7 @@ from governance.errors import DomainError
 from . import permissions, selectors, services
 from .forms import ArchiveFilterForm, ChecklistForm, FeedbackForm
 from .models import BylawKind, FeedbackCategory
-from .storage import private_file_response
+from portal.storage import private_file_response
 
 
 def _subpage_url(page, name: str, *args) -> str:

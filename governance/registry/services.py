@@ -19,7 +19,7 @@ from portal.accounts.sms import send_sms
 from portal.masking import mask_phone
 from portal.uploads import PROOF, validate_upload
 
-from .signals import announce_roster_change
+from .signals import announce_community_created, announce_roster_change
 from .models import (
     ApplicationStatus,
     Community,
@@ -83,14 +83,8 @@ def community_create(
         community=community, actor=actor, action="community.create", obj=community,
         summary={"code": code, "name": name, "street": street.name, "committee": committee.name},
     )
-    transaction.on_commit(lambda: _ensure_community_page(community.pk))
+    announce_community_created(community=community)
     return community
-
-
-def _ensure_community_page(community_id: int) -> None:
-    from home.services import ensure_community_page
-
-    ensure_community_page(Community.objects.get(pk=community_id))
 
 
 # --- ownership history -----------------------------------------------------------------
