@@ -18,11 +18,12 @@ from django.utils import timezone
 from governance.audit.services import audit_record
 from governance.errors import DomainError, ErrorCode
 from governance.registry.models import Ownership, OwnershipRole, Unit
+from governance.voting.roll import group_rights
+from governance.voting.tally import Amount, at_least
+from portal import outbox
 from portal.accounts import roles
 
 from .models import JointMotion, JointMotionStatus, JointSignature, MatterType
-from .roll import group_rights
-from governance.voting.tally import Amount, at_least
 
 
 @dataclass(frozen=True)
@@ -129,8 +130,6 @@ def joint_motion_sign(*, joint: JointMotion, actor) -> JointProgress:
 
 
 def _threshold_reached(joint: JointMotion, progress: JointProgress) -> None:
-    from governance.office.models import TodoTag
-    from governance.office.services import todo_create
     from portal.accounts.models import Role
 
     now = timezone.now()
@@ -138,8 +137,8 @@ def _threshold_reached(joint: JointMotion, progress: JointProgress) -> None:
     joint.reached_at = now
     joint.respond_by = now + timedelta(days=joint.community.joint_response_days)
     joint.save(update_fields=["status", "reached_at", "respond_by"])
-    todo_create(
-        community=joint.community, tag=TodoTag.JOINT_MOTION, title=f"联名动议“{joint.title}”已达联署比例，请在期限内答复",
+    outbox.open_todo(
+        community=joint.community, tag=outbox.TAG_JOINT_MOTION, title=f"联名动议“{joint.title}”已达联署比例，请在期限内答复",
         due_at=joint.respond_by, assignee_role=Role.COMMITTEE_MEMBER, link=joint,
         detail=f"联署面积 {progress.signed.to_dict()['area']}㎡ / {progress.total.to_dict()['area']}㎡，"
                f"人数 {progress.signed.heads} / {progress.total.heads}。",

@@ -283,3 +283,31 @@ class JointSignature(models.Model):
         verbose_name = _("联署")
         verbose_name_plural = _("联署")
         constraints = [models.UniqueConstraint(fields=["joint_motion", "right_key"], name="joint_signature_once")]
+
+
+# --- reminders to non-voters (DOMAIN §3) --------------------------------------------------------------
+
+
+class VoteReminder(models.Model):
+    """One hour-mark of a motion's reminder schedule, done once: sent, or skipped because a later mark
+    had already come when the scheduler ran (or the mark fell before the vote opened)."""
+
+    motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="vote_reminders",
+                               verbose_name=_("议事事项"))
+    hours_before = models.PositiveIntegerField(_("截止前小时数"))
+    skipped = models.BooleanField(_("已跳过"), default=False)
+    recipients = models.PositiveIntegerField(_("提醒人数"), default=0)
+    message = models.ForeignKey("office.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                verbose_name=_("消息"))
+    sent_at = models.DateTimeField(_("处理时间"))
+
+    class Meta:
+        verbose_name = _("投票提醒")
+        verbose_name_plural = _("投票提醒")
+        ordering = ["motion", "-hours_before"]
+        constraints = [
+            models.UniqueConstraint(fields=["motion", "hours_before"], name="vote_reminder_once_per_mark"),
+        ]
+
+    def __str__(self):
+        return f"{self.motion} · 截止前 {self.hours_before} 小时"

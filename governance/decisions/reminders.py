@@ -6,7 +6,7 @@ come is the one due: it is sent once, to every user who may cast a right that ha
 (a verified owner or co-owner of one of the right's units, as `roles.can_cast_for_right` asks),
 in-site and by SMS. Older marks not yet done are recorded as skipped, so a late run sends one
 reminder, not a burst; a mark that fell before voting opened is skipped too. Each mark is one
-`office.VoteReminder` row (unique per motion and mark), so a second or concurrent run sends nothing.
+`VoteReminder` row (unique per motion and mark), so a second or concurrent run sends nothing.
 
 The reminder never says how anyone voted, nor who else has voted.
 """
@@ -25,8 +25,9 @@ from django.utils import timezone
 
 from governance.audit.services import audit_record
 from governance.registry.models import Ownership
+from portal import outbox
 
-from .models import Ballot, Motion, MotionStatus, RollUnit
+from .models import Ballot, Motion, MotionStatus, RollUnit, VoteReminder
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +84,6 @@ def due_mark(motion: Motion, now: datetime) -> tuple[int | None, list[int]]:
 
 def motion_remind(*, motion: Motion, now: datetime | None = None):
     """Send the reminder due now for one motion, once. Returns the VoteReminder sent, or None."""
-    from governance.office.models import MessageKind, VoteReminder
-    from governance.office.services import message_send
-
     now = now or timezone.now()
     current, older = due_mark(motion, now)
     if current is None:
@@ -118,10 +116,10 @@ def motion_remind(*, motion: Motion, now: datetime | None = None):
         user_ids = non_voter_user_ids(motion)
         if user_ids:
             text = reminder_text(motion)
-            reminder.message = message_send(
+            reminder.message = outbox.send_message(
                 community=motion.community, title=f"投票提醒：{motion.title}"[:200],
                 body=f"{text}请在截止前登录小区治理，在“业主表决”中完成投票。", summary=text, recipients=user_ids,
-                channels=reminder_channels(), actor=None, kind=MessageKind.VOTE_REMINDER,
+                channels=reminder_channels(), actor=None, kind=outbox.VOTE_REMINDER,
                 link=reverse("motion_detail", args=[motion.pk]), source=motion,
             )
         reminder.recipients = len(user_ids)

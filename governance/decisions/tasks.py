@@ -8,7 +8,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from governance.errors import DomainError
 
-from . import services
+from . import reminders, services
 from .models import Motion, MotionStatus
 
 log = logging.getLogger(__name__)
@@ -40,3 +40,9 @@ def motions_tick() -> dict:
     closed = [pk for pk in Motion.objects.filter(status=MotionStatus.VOTING, closes_at__lte=now)
               .values_list("pk", flat=True) if _step(pk, services.motion_close, MotionStatus.VOTING)]
     return {"opened": opened, "closed": closed}
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def vote_reminders_tick() -> list:
+    """Every 5 minutes: remind non-voters at each motion's reminder marks (48 h, 4 h before closing …)."""
+    return reminders.send_due_reminders()

@@ -201,34 +201,6 @@ class Todo(models.Model):
         return model._default_manager.filter(pk=self.link_id).first()
 
 
-# --- reminders to non-voters (DOMAIN §3) --------------------------------------------------------------
-
-
-class VoteReminder(models.Model):
-    """One hour-mark of a motion's reminder schedule, done once: sent, or skipped because a later mark
-    had already come when the scheduler ran (or the mark fell before the vote opened)."""
-
-    motion = models.ForeignKey("decisions.Motion", on_delete=models.CASCADE, related_name="vote_reminders",
-                               verbose_name=_("议事事项"))
-    hours_before = models.PositiveIntegerField(_("截止前小时数"))
-    skipped = models.BooleanField(_("已跳过"), default=False)
-    recipients = models.PositiveIntegerField(_("提醒人数"), default=0)
-    message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                verbose_name=_("消息"))
-    sent_at = models.DateTimeField(_("处理时间"))
-
-    class Meta:
-        verbose_name = _("投票提醒")
-        verbose_name_plural = _("投票提醒")
-        ordering = ["motion", "-hours_before"]
-        constraints = [
-            models.UniqueConstraint(fields=["motion", "hours_before"], name="vote_reminder_once_per_mark"),
-        ]
-
-    def __str__(self):
-        return f"{self.motion} · 截止前 {self.hours_before} 小时"
-
-
 # --- notices (通知公告, DOMAIN §6) -------------------------------------------------------------------
 #
 # A notice is a Wagtail page under a community's home. Publishing it (the editor's 发布, a workflow's

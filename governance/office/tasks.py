@@ -1,11 +1,9 @@
-"""Sending deliveries, reminders of to-dos and of votes, housekeeping. Tasks take ids; safe to run twice."""
+"""Sending deliveries, reminders of to-dos, housekeeping. Tasks take ids; safe to run twice."""
 
 import logging
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
-
-from governance.decisions import reminders
 
 from . import services
 from .models import Message
@@ -20,12 +18,6 @@ def message_deliver_task(message_id: int, channel: str) -> dict:
     if message is None:
         return {"sent": 0, "failed": 0}
     return services.deliveries_send(message=message, channel=channel)
-
-
-@db_periodic_task(crontab(minute="*/5"))
-def vote_reminders_tick() -> list:
-    """Every 5 minutes: remind non-voters at each motion's reminder marks (48 h, 4 h before closing …)."""
-    return reminders.send_due_reminders()
 
 
 @db_periodic_task(crontab(minute="*/10"))

@@ -6,7 +6,8 @@ import pytest
 
 from governance.decisions import reminders
 from governance.office import services
-from governance.office.models import Delivery, VoteReminder
+from governance.decisions.models import VoteReminder
+from governance.office.models import Delivery
 from tests.decisions.factories import community_with_owners, voting_motion
 
 from tests.concurrency import run_threads  # noqa: E402

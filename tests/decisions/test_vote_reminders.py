@@ -9,8 +9,9 @@ from django.utils import timezone
 from governance.audit.models import AuditEvent
 from governance.decisions import reminders, selectors, services
 from governance.decisions.models import Motion
-from governance.office.models import Delivery, Message, VoteReminder
-from governance.office.tasks import vote_reminders_tick
+from governance.decisions.models import VoteReminder
+from governance.office.models import Delivery, Message
+from governance.decisions.tasks import vote_reminders_tick
 from governance.registry.models import OwnershipRole, Unit
 from tests.decisions.factories import community_with_owners, voting_motion
 from tests.factories import OwnershipFactory, ResidencyFactory, UnitFactory, UserFactory
