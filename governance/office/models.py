@@ -281,11 +281,8 @@ class NoticePage(Page):
     # the community comes from the tree, never from input ----------------------------------------------
 
     def _community_id_from_tree(self):
-        if not self.path:
-            return None
-        from home.models import CommunityPage
-
-        return CommunityPage.objects.ancestor_of(self).values_list("community_id", flat=True).first()
+        page = self.community_page if self.path else None
+        return getattr(page, "community_id", None)
 
     def clean(self):
         super().clean()
@@ -327,9 +324,9 @@ class NoticePage(Page):
 
     @cached_property
     def community_page(self):
-        from home.models import CommunityPage
-
-        return CommunityPage.objects.ancestor_of(self).first()
+        """The community's home page this notice is under (its parent, by `parent_page_types`)."""
+        parent = self.get_parent()
+        return parent.specific if parent is not None else None
 
 
 class NoticeDispatch(models.Model):

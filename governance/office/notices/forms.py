@@ -30,15 +30,12 @@ class NoticePageForm(WagtailAdminPageForm):
                               if community is not None else Building.objects.none())
 
     def _community(self):
-        from home.models import CommunityPage
-
         parent = self.parent_page
         if parent is None and self.instance.pk:
             parent = self.instance.get_parent()
         if parent is None:
             return None
-        page = CommunityPage.objects.filter(pk=parent.pk).select_related("community").first()
-        return page.community if page is not None else None
+        return getattr(parent.specific, "community", None)
 
     def clean(self):
         from governance.office.models import NoticeScope
