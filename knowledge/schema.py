@@ -9,9 +9,10 @@ from __future__ import annotations
 import graphene
 from django.utils.html import strip_tags
 
+from knowledge.search.selectors import SearchFilters, article_queryset, hit_for, search_knowledge
 from portal.graphql.enums import enum_from_choices
 from portal.graphql.loaders import prefetched
-from search.selectors import SearchFilters, article_queryset, clean_query, hit_for, search_knowledge
+from search.query import clean_query
 
 from .models import ArticlePage, Kind, KnowledgeSectionPage, Section, Tier
 

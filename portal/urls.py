@@ -20,7 +20,7 @@ urlpatterns = [
     path("elections/", include("governance.elections.urls")),
     path("surveys/", include("governance.surveys.urls")),
     path("office/", include("governance.office.urls")),
-    path("search/", include("search.urls")),
+    path("search/", include("knowledge.search.urls")),
     path("qa/", include("knowledge.qa.urls")),
     path("experts/", include("knowledge.experts.urls")),
     path("cases/", include("knowledge.cases.urls")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
-from search.selectors import clean_query
+from search.query import clean_query
 
 from . import permissions
 from .models import Answer, PostStatus, Question

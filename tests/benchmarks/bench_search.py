@@ -155,7 +155,7 @@ def build_index(batch: int = 500) -> float:
 
 
 def timed_searches(total: int, seed: int = 11) -> tuple[list[float], dict]:
-    from search.selectors import hit_for, search_knowledge
+    from knowledge.search.selectors import hit_for, search_knowledge
 
     rng = random.Random(seed)
     timings, counts = [], {}

@@ -129,7 +129,7 @@ def test_autocomplete_suggests_questions(client, site_root, fund_question):
 
 
 def test_the_graphql_knowledge_search_keeps_to_articles_and_documents(site_root, fund_question):
-    from search.selectors import search_knowledge
+    from knowledge.search.selectors import search_knowledge
 
     fund_article()
     assert [obj.title for obj in search_knowledge("维修基金")[0:10]] == [FUND_TITLE]

@@ -9,8 +9,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from knowledge.models import Kind, Tier
+from search.query import clean_query
 
-from .selectors import SECTION_CHOICES, SearchFilters, autocomplete_knowledge, clean_query, hit_for, search_site
+from .selectors import SECTION_CHOICES, SearchFilters, autocomplete_knowledge, hit_for, search_site
 
 PER_PAGE = 10
 

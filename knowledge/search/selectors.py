@@ -19,9 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from knowledge.models import ArticlePage, DocumentText, Kind, Section, Tier
 from knowledge.qa.models import Question, visible_answers_prefetch
 
-from .highlight import snippet
-
-MAX_QUERY_LENGTH = 100
+from search.highlight import snippet
+from search.query import clean_query
 
 QA_SECTION = "qa"
 QA_LABEL = _("问答")
@@ -140,10 +139,6 @@ def article_queryset(filters: SearchFilters | None = None):
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
     return queryset
-
-
-def clean_query(q: str | None) -> str:
-    return " ".join((q or "").split())[:MAX_QUERY_LENGTH]
 
 
 def search_knowledge(q: str, filters: SearchFilters | None = None) -> ChainedResults:
