@@ -1,6 +1,6 @@
 """Wagtail admin for the community pages (小区主页), scoped by community membership.
 
-Every viewset reads through `portal.admin_scoping`: another community's bylaws, archive documents,
+Every viewset reads through `governance.registry.admin_scoping`: another community's bylaws, archive documents,
 bulletin posts, feedback and checklists are a 404 on every URL and never appear in a list, filter
 or form choice. Files go through the services (`validate_upload`), never straight to a FileField.
 """
@@ -17,7 +17,7 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from governance.registry.models import Community
-from portal.admin_scoping import ALL, ScopedEditView, ScopedInspectView, ScopedModelForm, ScopedModelViewSet
+from governance.registry.admin_scoping import ALL, ScopedEditView, ScopedInspectView, ScopedModelForm, ScopedModelViewSet
 
 from . import selectors, services
 from .models import (

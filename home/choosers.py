@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from governance.decisions.models import Motion, MotionStatus
-from portal.admin_scoping import ScopedChooseResultsView, ScopedChooserViewSet, ScopedChooseView
+from governance.registry.admin_scoping import ScopedChooseResultsView, ScopedChooserViewSet, ScopedChooseView
 
 RESULT_STATUSES = (MotionStatus.CLOSED, MotionStatus.ANNOUNCED)
 

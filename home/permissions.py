@@ -1,4 +1,4 @@
-"""Who may do what on the community pages. One function per rule, built on `portal.accounts.roles`
+"""Who may do what on the community pages. One function per rule, built on `governance.registry.roles`
 (candidates to move there; kept here because that module belongs to the accounts work).
 
 Their set forms (`content_managers`, `feedback_handlers`) scope the admin lists in one query;
@@ -7,7 +7,7 @@ tests/home check that each set form agrees with its predicate.
 
 from __future__ import annotations
 
-from portal.accounts import roles
+from governance.registry import roles
 
 #: Bylaws, the archive, the bulletin board and the activation checklist: the owners' committee
 #: (members, secretary) and the government staff of the community — `roles.can_manage_registry`.

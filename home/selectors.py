@@ -79,7 +79,7 @@ def notices_of(page: CommunityPage, user, limit: int = LATEST_NOTICES) -> list:
 
     Notices are members-only (their pages 404 for anyone else), so their titles are too.
     """
-    from portal.accounts.roles import is_member
+    from governance.registry.roles import is_member
 
     if not notice_page_models() or not (getattr(user, "is_authenticated", False)
                                         and is_member(user, page.community)):

@@ -42,7 +42,7 @@ def _default_moderation_workflow(root: Page) -> None:
     one approval task by the Moderators group (editors' changes and case submissions go through it)."""
     from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
 
-    from portal.accounts.editorial import moderators_group
+    from .editorial import moderators_group
 
     task = GroupApprovalTask.objects.create(name="Moderators approval")
     task.groups.set([moderators_group()])

@@ -18,7 +18,7 @@ from knowledge.cases.schema import CasesMutation, CasesQuery
 from knowledge.experts.schema import ExpertsMutation, ExpertsQuery
 from knowledge.qa.schema import QAMutation, QAQuery
 from knowledge.schema import KnowledgeQuery
-from portal.accounts.schema import AccountsQuery
+from governance.registry.account_schema import AccountsQuery
 
 
 class Query(AccountsQuery, RegistryQuery, DecisionsQuery, SurveysQuery, ElectionsQuery, HomeQuery, OfficeQuery, KnowledgeQuery,

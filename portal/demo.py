@@ -20,7 +20,7 @@ from governance.registry.roster.columns import COLUMNS
 from governance.registry.roster.imports import roster_import
 from home.services import ensure_community_page, ensure_site_root
 from portal.accounts.models import PropertyTeam, Role, User
-from portal.accounts.services import membership_grant
+from governance.registry.memberships import membership_grant
 
 DEMO_PASSWORD = "demo1234"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"

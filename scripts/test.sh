@@ -10,6 +10,9 @@ rm -rf .test-report && mkdir -p .test-report test-artifacts
 status=0
 only=${ONLY:-all}
 
+echo "=== 分层检查（import-linter，.importlinter）==="
+.venv/bin/lint-imports --no-cache || status=1
+
 if [ "$only" != postgres ]; then
   echo "=== 测试套件 1/2：SQLite ==="
   env -u DATABASE_URL $PY -m pytest -q --junitxml=.test-report/sqlite.xml "$@"

@@ -1,6 +1,6 @@
 """Wagtail admin for owner decisions (业主共同决定), scoped by community membership.
 
-Every view reads motions through the scoped permission policy (`portal.admin_scoping`): another
+Every view reads motions through the scoped permission policy (`governance.registry.admin_scoping`): another
 community's motion, ballot or scan is a 404 on every URL. Views only parse input, call a service of
 `governance.decisions.services` and show its DomainError in Chinese; the services check who may act
 (`roles.can_manage_motions`, `roles.can_review_motions`), so a denied action changes nothing.
@@ -41,8 +41,8 @@ from wagtail.permissions import policy_registry
 
 from governance.errors import DomainError, ErrorCode
 from governance.registry.models import Building, Community, Unit
-from portal.accounts import roles
-from portal.admin_scoping import (
+from governance.registry import roles
+from governance.registry.admin_scoping import (
     READ_ACTIONS,
     ScopedCreateView,
     ScopedEditView,
@@ -78,7 +78,7 @@ ROLL_STATES = (MotionStatus.VOTING, MotionStatus.CLOSED, MotionStatus.ANNOUNCED)
 PAGE_SIZE = 100
 CANDIDATES_SHOWN = 50
 
-# --- scopes: the set form of the permission functions in portal.accounts.roles ------------------
+# --- scopes: the set form of the permission functions in governance.registry.roles ------------------
 
 
 def motion_viewers(user):

@@ -21,7 +21,7 @@ from governance.registry.models import Ownership, OwnershipRole, Unit
 from governance.voting.roll import group_rights
 from governance.voting.tally import Amount, at_least
 from portal import outbox
-from portal.accounts import roles
+from governance.registry import roles
 
 from .models import JointMotion, JointMotionStatus, JointSignature, MatterType
 

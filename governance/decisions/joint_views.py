@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from governance.errors import DomainError
 from governance.registry.models import Community
-from portal.accounts import roles
+from governance.registry import roles
 
 from .joint import joint_motion_convert, joint_motion_create, joint_motion_sign, joint_progress
 from .models import JointMotion, MatterType

@@ -1,4 +1,4 @@
-"""Who may open the private files of owner decisions. One function per rule, built on `portal.accounts.roles`.
+"""Who may open the private files of owner decisions. One function per rule, built on `governance.registry.roles`.
 
 Motion attachments need no rule of their own: whoever may see the motion may open them
 (`selectors.visible_attachments`, scoped like `selectors.visible_motions`).
@@ -6,7 +6,7 @@ Motion attachments need no rule of their own: whoever may see the motion may ope
 
 from __future__ import annotations
 
-from portal.accounts import roles
+from governance.registry import roles
 
 
 def can_view_ballot_files(user, ballot) -> bool:

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from governance.errors import DomainError, ErrorCode
 from governance.registry.schema import CommunityType
-from portal.accounts import roles
+from governance.registry import roles
 from portal.graphql.auth import current_user
 from portal.graphql.enums import enum_from_choices
 from portal.graphql.errors import not_authenticated

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from portal.accounts import roles
-from portal.accounts.roles import communities_for
+from governance.registry import roles
+from governance.registry.roles import communities_for
 
 from .models import Ballot, Motion, MotionAttachment, MotionStatus, RollUnit, VotingRight
 from governance.voting.tally import Amount, Result, decide

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from governance.audit.services import audit_record
 from governance.errors import DomainError, ErrorCode
-from portal.accounts import roles
+from governance.registry import roles
 from portal.uploads import PROOF, SIGNATURE, validate_upload
 
 from . import selectors

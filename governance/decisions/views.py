@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from governance.errors import DomainError, ErrorCode
 from portal.uploads import upload_from_data_url
 from governance.registry.models import Building
-from portal.accounts import roles
+from governance.registry import roles
 
 from . import selectors, services
 from .exports import vote_details_xlsx

@@ -1,4 +1,4 @@
-"""Wagtail admin for elections and preparatory groups, scoped by community through `portal.admin_scoping`.
+"""Wagtail admin for elections and preparatory groups, scoped by community through `governance.registry.admin_scoping`.
 
 Screens: terms (选届), rounds (选举) with their lifecycle actions, the candidate review queue, paper ballot
 entry and void ballots, the results screen with "设为业委会委员" (or the street's confirmation of a
@@ -25,9 +25,9 @@ from wagtail.permissions import policy_registry
 
 from governance.voting.tally import Rule, TallyInputError, cents_to_str, percent
 from governance.errors import DomainError, ErrorCode
-from portal.accounts import roles
+from governance.registry import roles
 from portal.accounts.models import Role
-from portal.admin_scoping import (
+from governance.registry.admin_scoping import (
     READ_ACTIONS,
     ScopedCreateView,
     ScopedInspectView,
@@ -53,7 +53,7 @@ from .models import (
     Term,
 )
 
-# --- scopes: the set form of the permission functions in portal.accounts.roles ----------------------------
+# --- scopes: the set form of the permission functions in governance.registry.roles ----------------------------
 
 
 def election_managers(user):

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import View
 
 from governance.registry.private_files import file_response
-from portal.admin_scoping import READ_ACTIONS, ScopedViewMixin
+from governance.registry.admin_scoping import READ_ACTIONS, ScopedViewMixin
 
 from . import permissions
 from .models import Candidate, ElectionBallot, ElectionRound

@@ -1,8 +1,8 @@
-"""Who may open the private files of elections. One function per rule, built on `portal.accounts.roles`."""
+"""Who may open the private files of elections. One function per rule, built on `governance.registry.roles`."""
 
 from __future__ import annotations
 
-from portal.accounts import roles
+from governance.registry import roles
 
 
 def can_view_election_files(user, election_round) -> bool:

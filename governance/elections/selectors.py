@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch
 
 from governance.voting.tally import RollUnit as TallyUnit
-from portal.accounts.roles import communities_for
+from governance.registry.roles import communities_for
 
 from .models import (
     Candidate,

@@ -16,9 +16,9 @@ from governance.audit.services import audit_record
 from governance.voting.signatures import verify_face
 from governance.errors import DomainError, ErrorCode
 from governance.registry.models import Person
-from portal.accounts import roles
+from governance.registry import roles
 from portal.accounts.models import Role
-from portal.accounts.services import membership_grant
+from governance.registry.memberships import membership_grant
 from portal.uploads import PROOF, SIGNATURE, validate_upload
 
 from . import selectors

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from governance.voting.tally import cents_to_str, percent
 from governance.errors import DomainError, ErrorCode
 from portal.uploads import upload_from_data_url
-from portal.accounts import roles
+from governance.registry import roles
 
 from . import selectors, services
 from .exports import election_details_xlsx

@@ -1,8 +1,8 @@
-"""Who may send messages and handle to-dos. One function per rule (candidates for portal.accounts.roles)."""
+"""Who may send messages and handle to-dos. One function per rule (candidates for governance.registry.roles)."""
 
 from __future__ import annotations
 
-from portal.accounts import roles
+from governance.registry import roles
 
 
 def can_send_messages(user, community) -> bool:

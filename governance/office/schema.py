@@ -16,7 +16,7 @@ from wagtail.rich_text import expand_db_html
 from governance.errors import DomainError, ErrorCode
 from governance.registry.models import Community
 from governance.registry.schema import CommunityType
-from portal.accounts import roles
+from governance.registry import roles
 from portal.graphql.auth import current_user
 from portal.graphql.enums import enum_from_choices
 from portal.graphql.errors import not_authenticated

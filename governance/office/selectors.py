@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from portal.accounts import roles
+from governance.registry import roles
 from portal.accounts.models import Membership
 
 from .models import ChannelName, Delivery, DeliveryStatus, Message, Todo

@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 
 from governance.audit.services import audit_record
 from governance.errors import DomainError, ErrorCode
-from portal.accounts import roles
+from governance.registry import roles
 from portal.accounts.models import Role
 
 from . import permissions, selectors

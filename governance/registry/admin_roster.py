@@ -22,7 +22,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from governance.errors import DomainError
-from portal.accounts import roles
+from governance.registry import roles
 from portal.uploads import ROSTER, validate_upload
 
 from .models import Community, RosterImport

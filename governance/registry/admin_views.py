@@ -1,6 +1,6 @@
 """Wagtail admin for the registry (小区登记), scoped by community membership.
 
-Every viewset reads through `portal.admin_scoping`: a record of another community is a 404 on
+Every viewset reads through `governance.registry.admin_scoping`: a record of another community is a 404 on
 every URL and never appears in a list, a filter, an export or a form choice. Phones and ID numbers
 are shown masked everywhere; a person's phone is only ever typed in, never echoed back.
 """
@@ -28,9 +28,9 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.permissions import policy_registry
 
 from governance.errors import DomainError
-from portal.accounts import roles
+from governance.registry import roles
 from portal.accounts.models import Membership, Role
-from portal.admin_scoping import (
+from governance.registry.admin_scoping import (
     READ_ACTIONS,
     ScopedChooserViewSet,
     ScopedInspectView,
@@ -61,7 +61,7 @@ from .selectors import building_grid, community_overview
 
 # --- scopes: the communities each permission function grants, all at once -------------------
 #
-# Each is the set form of a predicate in portal.accounts.roles (tests/admin/test_scopes.py
+# Each is the set form of a predicate in governance.registry.roles (tests/admin/test_scopes.py
 # checks they agree), so a list is narrowed in one query instead of one question per community.
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from governance.audit.services import audit_record
 from governance.errors import DomainError, ErrorCode
-from portal.accounts import roles
+from governance.registry import roles
 from portal.accounts.ratelimit import sms_rate_check
 from portal.accounts.sms import send_sms
 from portal.masking import mask_phone

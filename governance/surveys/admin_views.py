@@ -1,4 +1,4 @@
-"""Wagtail admin for surveys (问卷调查), scoped by community membership through `portal.admin_scoping`.
+"""Wagtail admin for surveys (问卷调查), scoped by community membership through `governance.registry.admin_scoping`.
 
 Templates and surveys are written through the services (create, edit, open, close); the results screen
 shows the same charts as the portal and exports the .xlsx. A survey or template of another community is
@@ -25,8 +25,8 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from governance.errors import DomainError
 from governance.registry.models import Community
-from portal.accounts import roles
-from portal.admin_scoping import (
+from governance.registry import roles
+from governance.registry.admin_scoping import (
     ALL,
     READ_ACTIONS,
     CommunityScopedPermissionPolicy,

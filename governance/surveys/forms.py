@@ -16,8 +16,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts import roles
-from portal.admin_scoping import ScopedModelForm
+from governance.registry import roles
+from governance.registry.admin_scoping import ScopedModelForm
 
 from . import selectors
 from .models import PublisherKind, QuestionKind, Survey, SurveyTemplate

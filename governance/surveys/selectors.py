@@ -9,8 +9,8 @@ from datetime import datetime
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from portal.accounts import roles
-from portal.accounts.roles import communities_for
+from governance.registry import roles
+from governance.registry.roles import communities_for
 
 from .models import AnswerPer, Option, Question, Response, Survey, SurveyStatus, SurveyTemplate
 

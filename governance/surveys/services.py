@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from governance.audit.services import audit_record
 from governance.errors import DomainError, ErrorCode
-from portal.accounts import roles
+from governance.registry import roles
 
 from . import selectors
 from .models import (

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from governance.errors import DomainError
-from portal.accounts import roles
+from governance.registry import roles
 
 from . import selectors, services
 from .exports import survey_xlsx, xlsx_filename

@@ -90,7 +90,7 @@ class CommunityPage(RoutablePageMixin, Page):
         """楼栋可视化 for members of this community only; anyone else gets a 404, not a hint."""
         from governance.registry.models import Building
         from governance.registry.selectors import building_grid
-        from portal.accounts.roles import is_member
+        from governance.registry.roles import is_member
 
         if not (request.user.is_authenticated and is_member(request.user, self.community)):
             raise Http404

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from portal.accounts.models import User
-from portal.accounts.roles import communities_for
+from governance.registry.roles import communities_for
 
 from . import services
 from .models import CaseKind, CaseSubmission

@@ -1,9 +1,9 @@
-"""Who may do what with case submissions. One function per rule, built on `portal.accounts.roles`;
+"""Who may do what with case submissions. One function per rule, built on `governance.registry.roles`;
 used by the services, the portal, the admin and GraphQL alike."""
 
 from __future__ import annotations
 
-from portal.accounts import roles
+from governance.registry import roles
 from portal.accounts.models import Membership, Role
 
 #: Platform roles that may submit without belonging to a community.

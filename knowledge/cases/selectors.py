@@ -126,6 +126,6 @@ def in_review_count(user, *, exclude_pk: int | None = None) -> int:
 
 def submitter_communities(user):
     """The communities a submitter may attach a case to (their own, per `roles.communities_for`)."""
-    from portal.accounts.roles import communities_for
+    from governance.registry.roles import communities_for
 
     return communities_for(user).order_by("name", "pk")

@@ -3,7 +3,7 @@ its page in the page editor. Approving or requesting changes happens there, with
 actions (the default "Moderators approval" workflow); nothing here writes.
 
 Editors (an active 内容编辑 role) and superusers see every submission; anyone else sees none and gets a
-404 on every URL. The viewset reuses `portal.admin_scoping`'s read-only viewset, with a policy that
+404 on every URL. The viewset reuses `governance.registry.admin_scoping`'s read-only viewset, with a policy that
 answers "every submission" for editors instead of a set of communities (a submission need not name one).
 """
 
@@ -16,7 +16,7 @@ from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 
 from governance.registry.models import Community
-from portal.admin_scoping import (
+from governance.registry.admin_scoping import (
     ALL,
     CommunityScopedPermissionPolicy,
     ReadOnlyScopedModelViewSet,

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.accounts.models import Membership, Role, User
-from portal.accounts.services import membership_grant
+from governance.registry.memberships import membership_grant
 
 from . import services
 from .models import LOCAL_TZ, ExpertProfile, ExpertSlot, SlotMode

@@ -1,11 +1,11 @@
 """Who may do what with experts, slots and bookings. One function per rule, used by services, portal,
-GraphQL and admin alike (built on portal.accounts.roles)."""
+GraphQL and admin alike (built on governance.registry.roles)."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from portal.accounts import roles
+from governance.registry import roles
 from portal.accounts.models import Membership, Role
 
 #: Who books experts for a community, and cancels its bookings.

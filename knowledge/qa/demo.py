@@ -12,7 +12,7 @@ from django.db import transaction
 
 from governance.registry.models import Community
 from portal.accounts.models import Membership, Role, User
-from portal.accounts.services import membership_grant
+from governance.registry.memberships import membership_grant
 
 from . import services
 from .models import Question

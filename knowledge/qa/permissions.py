@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from portal.accounts import roles
+from governance.registry import roles
 from portal.accounts.models import Membership, Role
 
 from .models import Answer

@@ -63,7 +63,7 @@ class Membership(models.Model):
     """A staff role held by a user in one scope: a community, a residents' committee or a street.
 
     Owner, co-owner and tenant roles are not stored here: they follow from verified
-    ownerships and residencies in the registry (see `portal.accounts.roles`).
+    ownerships and residencies in the registry (see `governance.registry.roles`).
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("用户"))

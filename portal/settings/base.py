@@ -159,8 +159,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
-    # Grants Wagtail's admin access to holders of a staff role (portal.accounts.roles.can_access_admin).
-    "portal.admin_scoping.RoleAdminAccessBackend",
+    # Grants Wagtail's admin access to holders of a staff role (governance.registry.roles.can_access_admin).
+    "governance.registry.admin_scoping.RoleAdminAccessBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

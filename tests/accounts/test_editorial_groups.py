@@ -1,4 +1,4 @@
-"""Page permissions follow roles (portal.accounts.editorial): granting a role adds the Wagtail group that
+"""Page permissions follow roles (home.editorial): granting a role adds the Wagtail group that
 carries its page permissions; deactivating or deleting the role takes it away; other groups are untouched."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from wagtail.models import GroupPagePermission
 
 from home.services import ensure_community_page
 from portal.accounts import services
-from portal.accounts.editorial import COMMUNITY_GROUP_PREFIX, MODERATORS_GROUP, editorial_groups_sync
+from home.editorial import COMMUNITY_GROUP_PREFIX, MODERATORS_GROUP, editorial_groups_sync
 from portal.accounts.models import Membership, Role
 from tests.factories import CommunityFactory, UserFactory
 

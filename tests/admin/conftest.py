@@ -28,7 +28,7 @@ from tests.factories import (
     UserFactory,
 )
 
-BACKEND = "portal.admin_scoping.RoleAdminAccessBackend"
+BACKEND = "governance.registry.admin_scoping.RoleAdminAccessBackend"
 
 A_PHONE = "13811112222"
 B_PHONE = "13933334444"

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from portal.accounts.models import Membership, Role
-from portal.admin_scoping import RoleAdminAccessBackend
+from governance.registry.admin_scoping import RoleAdminAccessBackend
 from tests.admin.conftest import sidebar_menu
 from tests.factories import UserFactory
 

@@ -1,11 +1,11 @@
-"""The admin's scopes are the set form of the permission functions in portal.accounts.roles."""
+"""The admin's scopes are the set form of the permission functions in governance.registry.roles."""
 
 import pytest
 
-from governance.audit.wagtail_hooks import audit_viewers
+from governance.registry.admin_audit import audit_viewers
 from governance.registry.admin_views import registry_managers, registry_viewers
 from governance.registry.models import Community
-from portal.accounts import roles
+from governance.registry import roles
 from portal.accounts.models import Membership, Role
 from tests.factories import UserFactory
 

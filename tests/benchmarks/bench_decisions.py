@@ -119,7 +119,7 @@ def main(argv=None) -> int:
             from governance.registry.roster import roster_import
             from governance.registry.services import community_create
             from portal.accounts.models import Role, User
-            from portal.accounts.services import membership_grant
+            from governance.registry.memberships import membership_grant
 
             path = tmp / "roster.xlsx"
             build_roster(path, args.units)

@@ -19,7 +19,7 @@ from governance.decisions.admin_views import motion_managers, motion_reviewers, 
 from governance.decisions.models import Ballot, Channel, MatterType, Motion, MotionStatus, VotingRight
 from governance.voting.tally import RULE_MAJORITY, RULE_THREE_QUARTERS, Rule
 from governance.registry.models import Community
-from portal.accounts import roles
+from governance.registry import roles
 from portal.accounts.models import Role
 from tests.admin.conftest import sidebar_menu
 from tests.decisions.factories import community_with_owners, voting_motion

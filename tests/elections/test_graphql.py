@@ -13,7 +13,7 @@ from governance.elections import services
 from governance.elections.models import ElectionBallot
 from governance.elections.schema import ElectionsMutation, ElectionsQuery
 from governance.registry.schema import RegistryMutation, RegistryQuery
-from portal.accounts.schema import AccountsQuery
+from governance.registry.account_schema import AccountsQuery
 from tests.decisions.factories import community_with_owners
 from tests.elections.factories import png, voting_stage
 from tests.factories import ResidencyFactory

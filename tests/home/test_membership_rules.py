@@ -1,4 +1,4 @@
-"""The membership and role checks the community home asks on every render (`portal.accounts.roles`) were made
+"""The membership and role checks the community home asks on every render (`governance.registry.roles`) were made
 cheaper: `communities_for` and its parts are single queries, and the predicates (`is_member`, `can_manage_registry`
 and the others of the form "holds one of these roles over this community") read the user's memberships, then
 ownerships and residencies, instead of compiling nested subqueries.
@@ -16,7 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
 from governance.registry.models import Community
-from portal.accounts import roles
+from governance.registry import roles
 from portal.accounts.models import Membership, Role
 from tests.factories import (
     CommunityFactory,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.accounts import roles
+from governance.registry import roles
 from portal.accounts.models import Membership, Role
 from portal.memo import remember, remembering
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from governance.office.models import Delivery, NoticePage
 from governance.office.selectors import messages_about
-from portal.accounts.editorial import editorial_groups_sync
+from home.editorial import editorial_groups_sync
 from tests.office.test_notices import estate  # noqa: F401 (fixture)
 from tests.office.test_notices_admin import editor_post
 

@@ -18,7 +18,7 @@ from governance.registry.models import (
     UnitApplication,
     VerificationCode,
 )
-from portal.accounts import roles
+from governance.registry import roles
 from tests.factories import MembershipFactory, OwnershipFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -28,7 +28,7 @@ from tests.factories import (
     UserFactory,
 )
 
-BACKEND = "portal.admin_scoping.RoleAdminAccessBackend"
+BACKEND = "governance.registry.admin_scoping.RoleAdminAccessBackend"
 
 
 @pytest.fixture(autouse=True)

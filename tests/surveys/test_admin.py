@@ -224,7 +224,7 @@ def test_results_screen_and_export(client, world, both):
 def test_the_admin_scope_is_the_set_form_of_can_publish_surveys(world):
     from governance.registry.models import Community
     from governance.surveys.admin_views import survey_publishers
-    from portal.accounts import roles
+    from governance.registry import roles
 
     communities = list(Community.objects.all())
     users = [world.owner, world.tenant, world.chair, world.secretary, world.property_staff, world.rc_staff,

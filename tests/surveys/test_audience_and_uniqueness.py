@@ -10,7 +10,7 @@ from governance.errors import DomainError, ErrorCode
 from governance.registry.models import Ownership
 from governance.surveys import services
 from governance.surveys.models import Response, Survey
-from portal.accounts import roles
+from governance.registry import roles
 from tests.factories import ResidencyFactory
 
 from .conftest import good_answers, publish

@@ -9,7 +9,7 @@ from governance.audit.models import AuditEvent
 from governance.errors import DomainError, ErrorCode
 from governance.surveys import services, tasks
 from governance.surveys.models import Option, Question, Survey, SurveyStatus, SurveyTemplate
-from portal.accounts import roles
+from governance.registry import roles
 
 from .conftest import ALL_KINDS, publish
 

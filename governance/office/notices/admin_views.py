@@ -1,7 +1,7 @@
 """通知阅读统计 in the Wagtail admin: one row per sent notice (recipients, read, read rate), and per notice the
 delivered/read/confirmed figures, each channel's figures and the unread list (names and masked phones only).
 
-Read-only and scoped through `portal.admin_scoping`: staff (committee, secretary, RC, street, property) see
+Read-only and scoped through `governance.registry.admin_scoping`: staff (committee, secretary, RC, street, property) see
 their communities' notices; a notice of another community is a 404 on every URL. Notices themselves are
 written in the page editor (页面 → 小区主页 → 通知公告).
 """
@@ -18,7 +18,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.permissions import policy_registry
 
 from governance.registry.models import Community
-from portal.admin_scoping import ReadOnlyScopedModelViewSet, ScopedInspectView, limit_to_scope
+from governance.registry.admin_scoping import ReadOnlyScopedModelViewSet, ScopedInspectView, limit_to_scope
 
 from ..models import Delivery, NoticeDispatch, NoticeReminder
 from . import permissions, selectors

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.accounts import roles
+from governance.registry import roles
 
 #: Staff who follow a notice's delivery: committee members and secretary, RC and street staff, property staff.
 NOTICE_STAFF_ROLES = roles.ADMIN_ROLES

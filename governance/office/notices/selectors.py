@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
 from governance.registry.models import Ownership, Person, Residency, Unit
-from portal.accounts import roles
+from governance.registry import roles
 from portal.masking import mask_phone
 
 from ..models import (

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from governance.errors import DomainError, ErrorCode
-from portal.accounts import roles
+from governance.registry import roles
 
 from ..models import Building, Community, Ownership, OwnershipRole, Unit
 from . import columns as c

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from governance.audit.services import audit_record
 from governance.errors import DomainError, ErrorCode
-from portal.accounts import roles
+from governance.registry import roles
 from portal.masking import hash_id_number, mask_phone
 
 from ..models import Building, Community, Ownership, Person, Unit

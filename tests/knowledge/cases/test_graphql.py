@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from knowledge.cases.models import CaseStatus, CaseSubmission
 from knowledge.cases.schema import CasesMutation, CasesQuery
 from knowledge.models import ArticlePage
-from portal.accounts.roles import communities_for
+from governance.registry.roles import communities_for
 from portal.graphql_view import PortalGraphQLView
 
 from .factories import GOOD, submit

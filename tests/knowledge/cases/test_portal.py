@@ -55,7 +55,7 @@ def test_a_refused_submission_shows_the_reason_and_keeps_what_was_typed(client, 
 
 
 def test_another_communitys_id_is_refused(client, site_root, community, owner, other_owner):
-    from portal.accounts.roles import communities_for
+    from governance.registry.roles import communities_for
 
     other = communities_for(other_owner).get()
     client.force_login(owner)

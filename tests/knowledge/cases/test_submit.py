@@ -120,7 +120,7 @@ def test_tenants_and_committee_members_belong_to_their_community(site_root, comm
 
 
 def test_the_community_must_be_one_of_the_submitters(site_root, owner, other_owner):
-    from portal.accounts.roles import communities_for
+    from governance.registry.roles import communities_for
 
     other_community = communities_for(other_owner).get()
     _refused(ErrorCode.INVALID, owner, field="community", message="请选择您所在的小区。", community=other_community)

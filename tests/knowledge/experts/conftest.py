@@ -22,7 +22,7 @@ from tests.factories import CommunityFactory, MembershipFactory, ResidentsCommit
 
 from .factories import SlotFactory, make_expert
 
-BACKEND = "portal.admin_scoping.RoleAdminAccessBackend"
+BACKEND = "governance.registry.admin_scoping.RoleAdminAccessBackend"
 
 
 @dataclass

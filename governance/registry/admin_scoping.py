@@ -55,7 +55,8 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 
 from governance.errors import DomainError, ErrorCode
-from portal.accounts import roles
+from . import roles
+from .models import Community
 
 ACCESS_ADMIN = "wagtailadmin.access_admin"
 
@@ -83,7 +84,7 @@ class RoleAdminAccessBackend(BaseBackend):
     """Grants ``wagtailadmin.access_admin`` to staff with an admin role and to editors.
 
     It authenticates nobody and grants nothing else: model-level rights come from the
-    permission policies below. Add ``"portal.admin_scoping.RoleAdminAccessBackend"`` to
+    permission policies below. Add ``"governance.registry.admin_scoping.RoleAdminAccessBackend"`` to
     ``AUTHENTICATION_BACKENDS``.
     """
 
@@ -116,8 +117,6 @@ def scope_ids(user, scope: Scope) -> frozenset[int]:
 
 def superusers_only(user) -> QuerySet:
     """A scope nobody but a superuser passes (superusers get every community for enabled actions)."""
-    from governance.registry.models import Community
-
     return Community.objects.none()
 
 
@@ -210,8 +209,6 @@ class CommunityScopedPermissionPolicy(BasePermissionPolicy):
 
     def community_of(self, instance):
         """The community (or None) of an instance, for the audit trail."""
-        from governance.registry.models import Community
-
         community_id = self.community_id_of(instance)
         if community_id is None:
             return None
@@ -287,8 +284,6 @@ def register_scoped_policy(model, policy: CommunityScopedPermissionPolicy) -> Co
 
 def limit_to_scope(queryset: QuerySet, ids) -> QuerySet | None:
     """Narrow a queryset of any scoped model (or Community) to `ids`; None when the model is not scoped."""
-    from governance.registry.models import Community
-
     if queryset.model is Community:
         return queryset if ids is ALL else queryset.filter(pk__in=sorted(ids))
     policy = scoped_policy_for(queryset.model)

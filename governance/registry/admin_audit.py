@@ -1,4 +1,6 @@
-"""The audit trail in the admin (留痕记录): read-only, scoped by `roles.can_view_audit`, with chain verification."""
+"""The audit trail in the admin (留痕记录): read-only, scoped by `roles.can_view_audit`, with chain verification.
+
+It lives in the registry because its screens are scoped by community; the audit app itself knows no domain."""
 
 from __future__ import annotations
 
@@ -12,16 +14,17 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import policy_registry
 
-from governance.registry.models import Community
-from portal.accounts import roles
-from portal.admin_scoping import (
+from governance.audit.models import AuditChain, AuditEvent
+from governance.audit.services import GLOBAL_CHAIN_KEY, verify_chain
+
+from . import roles
+from .admin_scoping import (
     ALL,
     READ_ACTIONS,
     ReadOnlyScopedModelViewSet,
@@ -29,9 +32,7 @@ from portal.admin_scoping import (
     ScopedInspectView,
     limit_to_scope,
 )
-
-from .models import AuditChain, AuditEvent
-from .services import GLOBAL_CHAIN_KEY, verify_chain
+from .models import Community
 
 
 def audit_viewers(user):
@@ -154,7 +155,3 @@ class AuditEventViewSet(ReadOnlyScopedModelViewSet):
 
 audit_viewset = AuditEventViewSet()  # built at import: registers its policy early
 
-
-@hooks.register("register_admin_viewset")
-def register_audit_viewset():
-    return audit_viewset

@@ -11,17 +11,13 @@ from django.db.models import Q, QuerySet
 
 from portal.memo import remember
 
-from .models import Membership, Role
+from portal.accounts.models import Membership, Role
+
+from .models import Community, Ownership, Residency, ResidentsCommittee, Unit
 
 STAFF_ROLES_FOR_REGISTRY = {Role.COMMITTEE_MEMBER, Role.COMMITTEE_SECRETARY}
 GOVERNMENT_ROLES = {Role.RC_STAFF, Role.STREET_STAFF}
 ADMIN_ROLES = STAFF_ROLES_FOR_REGISTRY | GOVERNMENT_ROLES | {Role.PROPERTY_STAFF}
-
-
-def _community_model():
-    from governance.registry.models import Community
-
-    return Community
 
 
 def _active_memberships(user, roles=None) -> QuerySet[Membership]:
@@ -41,7 +37,7 @@ def _grants(user) -> tuple[tuple[str, int | None, int | None, int | None], ...]:
 def _community_parents(community_pk) -> tuple[int, int] | None:
     """(residents' committee, street) of a community as stored, None when there is no such community."""
     return remember(("roles.community_parents", community_pk), lambda: (
-        _community_model().objects.filter(pk=community_pk)
+        Community.objects.filter(pk=community_pk)
         .values_list("residents_committee_id", "residents_committee__street_id").first()))
 
 
@@ -69,8 +65,6 @@ def _membership_scope_q(memberships: QuerySet[Membership]) -> Q:
     """Communities covered by memberships: directly, through a residents' committee, or a street.
 
     Uncorrelated subqueries only (no join), so the whole scope is one query however it is used."""
-    from governance.registry.models import ResidentsCommittee
-
     return (
         Q(pk__in=memberships.filter(community__isnull=False).values("community"))
         | Q(residents_committee__in=memberships.filter(residents_committee__isnull=False).values("residents_committee"))
@@ -81,23 +75,18 @@ def _membership_scope_q(memberships: QuerySet[Membership]) -> Q:
 
 def _owned_q(user) -> Q:
     """Communities where the user is a verified owner or co-owner of a unit through an active link."""
-    from governance.registry.models import Ownership
-
     return Q(pk__in=Ownership.objects.filter(person__user=user, verified=True, ends_on__isnull=True)
              .values("unit__community"))
 
 
 def _resident_q(user) -> Q:
     """Communities where the user is a verified resident of a unit (an active residency)."""
-    from governance.registry.models import Residency
-
     return Q(pk__in=Residency.objects.filter(user=user, verified=True, ends_on__isnull=True)
              .values("unit__community"))
 
 
 def staff_communities(user, roles=None) -> QuerySet:
     """Communities where the user holds one of `roles` (any staff role when None)."""
-    Community = _community_model()
     if not getattr(user, "is_authenticated", False):
         return Community.objects.none()
     if user.is_superuser:
@@ -107,14 +96,12 @@ def staff_communities(user, roles=None) -> QuerySet:
 
 def owned_communities(user) -> QuerySet:
     """Communities where the user is a verified owner or co-owner of a unit (an active link)."""
-    Community = _community_model()
     if not getattr(user, "is_authenticated", False):
         return Community.objects.none()
     return Community.objects.filter(_owned_q(user))
 
 
 def resident_communities(user) -> QuerySet:
-    Community = _community_model()
     if not getattr(user, "is_authenticated", False):
         return Community.objects.none()
     return Community.objects.filter(_resident_q(user))
@@ -124,7 +111,6 @@ def communities_for(user) -> QuerySet:
     """Every community a user belongs to in any role. The scope of every governance selector.
 
     Staff scope, ownerships and residencies in one query (as a subquery when used in a filter)."""
-    Community = _community_model()
     if not getattr(user, "is_authenticated", False):
         return Community.objects.none()
     if user.is_superuser:
@@ -141,8 +127,6 @@ def is_member(user, community) -> bool:
         return True
     if user.is_superuser:
         return False  # _reaches said the community does not exist
-    from governance.registry.models import Ownership, Residency
-
     return (Ownership.objects.filter(person__user=user, verified=True, ends_on__isnull=True,
                                      unit__community_id=community.pk).exists()
             or Residency.objects.filter(user=user, verified=True, ends_on__isnull=True,
@@ -219,8 +203,6 @@ def can_cast_for_right(user, right) -> bool:
     """Any verified owner or co-owner of the right's units, as the roll was frozen, may cast it."""
     if not getattr(user, "is_authenticated", False):
         return False
-    from governance.registry.models import Ownership
-
     return Ownership.objects.filter(
         unit__in=right.roll_units.values("unit"), person__in=right.persons.all(), person__user=user, verified=True
     ).exists()
@@ -289,8 +271,6 @@ def survey_audience_unit_map(user, surveys) -> dict:
     a verified, active ownership for owners surveys; that or a verified, active residency for all-residents
     surveys. Two queries for any number of surveys (plus their scope buildings unless prefetched)."""
     from django.db.models import Exists, OuterRef
-
-    from governance.registry.models import Ownership, Residency, Unit
 
     surveys = list(surveys)
     result: dict = {survey.pk: [] for survey in surveys}

@@ -7,23 +7,23 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.permissions import policy_registry
 
-from governance.registry.models import Community
-from portal.admin_scoping import (
+from governance.registry.admin_scoping import (
     CommunityScopedPermissionPolicy,
     ScopedEditView,
     ScopedModelForm,
     ScopedModelViewSet,
 )
+from portal.accounts.models import Membership, Role, User
+from portal.accounts.signals import announce_memberships_changed
 from portal.masking import mask_phone
 
-from . import roles, services
-from .editorial import editorial_groups_sync
-from .models import Membership, Role, User
+from . import roles
+from .memberships import membership_grant
+from .models import Community
 
 #: Roles a street office may grant (in one of its communities); the others need a superuser.
 COMMUNITY_ROLES = (Role.COMMITTEE_MEMBER, Role.COMMITTEE_SECRETARY, Role.PROPERTY_STAFF)
@@ -128,7 +128,7 @@ class MembershipEditView(ScopedEditView):
 
     def save_instance(self):
         instance = super().save_instance()
-        editorial_groups_sync(user=instance.user)
+        announce_memberships_changed(user=instance.user)
         return instance
 
 
@@ -166,7 +166,7 @@ class MembershipViewSet(ScopedModelViewSet):
 
     def create_instance(self, *, form, user):
         data = form.cleaned_data
-        return services.membership_grant(
+        return membership_grant(
             user=form.grantee, role=data["role"], actor=user, community=data.get("community"),
             residents_committee=data.get("residents_committee"), street=data.get("street"),
             title=data.get("title", ""), team=data.get("team", ""),
@@ -174,8 +174,3 @@ class MembershipViewSet(ScopedModelViewSet):
 
 
 membership_viewset = MembershipViewSet()  # built at import: registers its policy early
-
-
-@hooks.register("register_admin_viewset")
-def register_membership_viewset():
-    return membership_viewset

@@ -1,4 +1,4 @@
-"""Writes to accounts and roles. Keyword-only, atomic, audited."""
+"""Granting staff roles in a community, a residents' committee or a street. Keyword-only, atomic, audited."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from django.db import transaction
 from governance.audit.services import audit_record
 from governance.errors import DomainError, ErrorCode
 
+from portal.accounts.models import Membership, Role
+from portal.accounts.signals import announce_memberships_changed
+
 from . import roles
-from .editorial import editorial_groups_sync
-from .models import Membership, Role
 
 
 @transaction.atomic
@@ -38,7 +39,7 @@ def membership_grant(
                         membership.ends_on) != wanted:
         membership.active, membership.title, membership.team, membership.starts_on, membership.ends_on = wanted
         membership.save(update_fields=["active", "title", "team", "starts_on", "ends_on"])
-    editorial_groups_sync(user=user)
+    announce_memberships_changed(user=user)
     audit_record(
         community=community, actor=actor, action="membership.grant", obj=membership,
         summary={"user": str(user), "role": role, "title": title, "team": team, "created": created,

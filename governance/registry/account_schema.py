@@ -12,19 +12,19 @@ from dataclasses import dataclass
 
 import graphene
 
-from governance.registry.schema import (
+from portal.accounts.models import Membership, PropertyTeam, Role
+from portal.graphql.auth import current_user
+from portal.graphql.enums import enum_from_choices
+from portal.graphql.loaders import per_request
+
+from . import roles
+from .schema import (
     CommunityType,
     MyUnitType,
     UnitApplicationType,
     my_applications,
     my_unit_links,
 )
-from portal.graphql.auth import current_user
-from portal.graphql.enums import enum_from_choices
-from portal.graphql.loaders import per_request
-
-from . import roles
-from .models import Membership, PropertyTeam, Role
 
 StaffRoleEnum = enum_from_choices("StaffRole", Role, "工作人员角色")
 PropertyTeamEnum = enum_from_choices("PropertyTeam", PropertyTeam, "物业班组")

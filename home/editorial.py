@@ -2,7 +2,7 @@
 
 Wagtail grants page and image permissions to groups, so each role that edits pages is mirrored
 into a group, and `editorial_groups_sync(user)` makes the user's groups match his active
-memberships (called by every write of a membership):
+memberships (the listener of every membership write, `portal.accounts.signals.memberships_changed`):
 
 - 内容编辑 (Role.EDITOR, platform-wide) → Wagtail's "Moderators" group: edits and publishes the
   knowledge community, the legal-aid corner and disclosure pages, and approves submissions in the
@@ -22,7 +22,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
-from .models import Membership, Role
+from portal.accounts.models import Membership, Role
 
 MODERATORS_GROUP = "Moderators"
 COMMUNITY_GROUP_PREFIX = "小区页面编辑·"
@@ -45,7 +45,7 @@ def _community_collection(community) -> Collection:
 @transaction.atomic
 def community_editor_group(community) -> Group:
     """The group of a community's page editors, with its page and image permissions (created once)."""
-    from home.services import ensure_community_page
+    from .services import ensure_community_page
 
     group, created = Group.objects.get_or_create(name=f"{COMMUNITY_GROUP_PREFIX}{community.code}")
     if created:
@@ -98,3 +98,8 @@ def editorial_groups_sync(*, user) -> tuple[list[str], list[str]]:
     if to_remove:
         user.groups.remove(*to_remove)
     return sorted(g.name for g in to_add), sorted(g.name for g in to_remove)
+
+
+def groups_follow_roles(*, user, **_signal) -> None:
+    """Listener of `portal.accounts.signals.memberships_changed`."""
+    editorial_groups_sync(user=user)
