@@ -129,6 +129,23 @@ def test_the_preview_lists_every_error_as_row_column_reason_and_offers_no_confir
     assert not Unit.objects.exists()
 
 
+def test_an_upload_with_only_the_header_fails_with_no_unit_data(
+    client, member, community, django_capture_on_commit_callbacks
+):
+    upload(client, community, [], django_capture_on_commit_callbacks)
+    imp = RosterImport.objects.get()
+    assert imp.status == RosterImport.Status.FAILED
+    response = client.get(reverse("roster_preview", args=[imp.pk]))
+    assert response.context["errors"] == ["没有房屋数据：第1行的表头下面没有任何房屋行"]
+    assert response.context["can_confirm"] is False
+    assert reverse("roster_confirm", args=[imp.pk]) not in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("roster_confirm", args=[imp.pk]))
+    imp.refresh_from_db()
+    assert imp.status == RosterImport.Status.FAILED and imp.dry_run
+    assert not Unit.objects.exists() and not AuditEvent.objects.exists()
+
+
 def test_an_upload_that_is_not_an_xlsx_is_refused_on_the_form(client, member, community):
     fake = io.BytesIO("楼栋,房号\n".encode())
     fake.name = "名册.xlsx"

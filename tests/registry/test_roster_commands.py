@@ -130,6 +130,21 @@ def test_import_roster_reports_a_missing_column(community, tmp_path):
     assert_refused(run("import_roster", "lanting", str(path)), "第1行 面积: 缺少必填列")
 
 
+@pytest.mark.parametrize("flags", [(), ("--dry-run",)])
+def test_import_roster_refuses_a_file_with_only_the_header(community, tmp_path, flags):
+    path = save_roster(tmp_path / "r.xlsx", [])
+    assert_refused(run("import_roster", "lanting", str(path), *flags),
+                   "没有房屋数据：第1行的表头下面没有任何房屋行", "名册有 1 个错误，未导入任何数据。")
+    assert not Unit.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_import_roster_finds_the_header_under_a_title(community, tmp_path):
+    path = save_roster(tmp_path / "r.xlsx", [unit_row(1)], title="幸福家园小区业主清册")
+    code, out, err = run("import_roster", "lanting", str(path))
+    assert (code, err) == (0, "")
+    assert "房屋：新增 1，更新 0，未变 0" in out.splitlines()
+
+
 def test_import_roster_refuses_a_missing_file(community, tmp_path):
     missing = tmp_path / "nope.xlsx"
     assert_refused(run("import_roster", "lanting", str(missing)), f"找不到文件：{missing}")

@@ -244,6 +244,52 @@ def test_an_empty_sheet_is_reported(community):
     assert errors_of(report) == ["第1行: 文件中没有内容：找不到表头行"]
 
 
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_file_with_only_the_header_row_has_no_unit_data_and_is_refused(community, dry_run):
+    # given a roster with the header and nothing under it but blank rows
+    report = run(community, [None, None], dry_run=dry_run)
+    # then it is refused, not reported as a successful import of nothing
+    assert errors_of(report) == ["没有房屋数据：第1行的表头下面没有任何房屋行"]
+    assert not report.ok and not report.written
+    assert not Unit.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_a_merged_title_row_above_the_header_is_passed_over(community):
+    # given a roster titled on row 1 (merged across the columns) with the header on row 2
+    rows = [unit_row(1), unit_row(2, 面积="0")]
+    report = run(community, rows, title="幸福家园小区业主清册", dry_run=True)
+    # then the header is found on row 2, the errors name the rows Excel shows, and the title warns of nothing
+    assert errors_of(report) == ["第4行 面积: 面积必须大于 0（当前为 0）"]
+    assert report.warnings == []
+    # and the same file without the error imports
+    report = run(community, [unit_row(1), unit_row(2)], title="幸福家园小区业主清册")
+    assert report.ok and report.written
+    assert Unit.objects.filter(community=community).count() == 2
+
+
+def test_a_title_and_a_blank_row_put_the_header_on_row_3(community):
+    report = run(community, [unit_row(1, 业主手机="123")], title="幸福家园小区业主清册", before=1, dry_run=True)
+    assert errors_of(report) == ["第4行 业主手机: 手机号“123”不正确：须为 11 位数字且以 1 开头"]
+    report = run(community, [unit_row(1)], title="幸福家园小区业主清册", before=1)
+    assert report.ok and report.counts["units"]["new"] == 1
+
+
+def test_a_header_missing_a_column_under_a_title_names_its_own_row(community):
+    header = [column for column in COLUMNS if column != "面积"]
+    report = run(community, [unit_row(1)], header=header, title="幸福家园小区业主清册")
+    assert errors_of(report) == ["第2行 面积: 缺少必填列"]
+    assert not Unit.objects.exists()
+
+
+def test_no_header_within_the_first_five_rows_says_which_columns_are_missing(community):
+    # given a title and four blank rows: the header is on row 6, out of reach
+    report = run(community, [unit_row(1)], title="幸福家园小区业主清册", before=4)
+    assert errors_of(report) == [
+        "前 5 行中找不到表头行：表头须包含必填列 楼栋、房号、面积、业主姓名、业主手机，这几列都没有找到"
+    ]
+    assert not Unit.objects.exists() and not AuditEvent.objects.exists()
+
+
 def test_the_template_sample_row_is_skipped_with_a_warning(community):
     from governance.registry.roster.columns import SAMPLE_ROW
 

@@ -176,37 +176,74 @@ def _header_map(values, row_number: int, warnings: list[Problem], errors: list[P
     return index
 
 
+HEADER_SEARCH_ROWS = 5
+
+
+def _known_columns(values) -> int:
+    return len({name for name in map(c.normalise_header, values) if name in c.COLUMNS})
+
+
+def _has_required_columns(values) -> bool:
+    names = {c.normalise_header(raw) for raw in values}
+    return all(name in names for name in c.REQUIRED_COLUMNS)
+
+
+def _find_header(rows) -> tuple[int | None, tuple | None, bool]:
+    """(row number, values) of the header: the first of the first HEADER_SEARCH_ROWS rows that holds every
+    required column (a title or blank rows may come before it). Without one, the row holding the most template
+    columns, so its missing columns can be named; (None, None, any content) when no row names any column."""
+    best: tuple[int, int, tuple] | None = None  # (known columns, row number, values)
+    seen_content = False
+    for number, values in enumerate(rows, start=1):
+        if not _is_blank(values):
+            seen_content = True
+            if _has_required_columns(values):
+                return number, values, True
+            known = _known_columns(values)
+            if known and (best is None or known > best[0]):
+                best = (known, number, values)
+        if number == HEADER_SEARCH_ROWS:
+            break
+    if best is not None:
+        return best[1], best[2], True
+    if not seen_content:
+        seen_content = any(not _is_blank(values) for values in rows)
+    return None, None, seen_content
+
+
 def _parse_rows(rows: Iterable[tuple], *, estimate: int, progress: ProgressCallback | None) -> ParsedRoster:
     rows = iter(rows)  # the header search and the data loop share one pass over the sheet
     errors: list[Problem] = []
     warnings: list[Problem] = []
-    header_row = None
-    index: dict[str, int] = {}
-    for number, values in enumerate(rows, start=1):
-        if _is_blank(values):
-            continue
-        header_row = number
-        index = _header_map(values, number, warnings, errors)
-        break
+    header_row, values, has_content = _find_header(rows)
     if header_row is None:
-        return ParsedRoster([], [Problem(1, "", "文件中没有内容：找不到表头行")], warnings, None, 0)
+        if not has_content:
+            return ParsedRoster([], [Problem(1, "", "文件中没有内容：找不到表头行")], warnings, None, 0)
+        required = "、".join(c.REQUIRED_COLUMNS)
+        message = f"前 {HEADER_SEARCH_ROWS} 行中找不到表头行：表头须包含必填列 {required}，这几列都没有找到"
+        return ParsedRoster([], [Problem(None, "", message)], warnings, None, 0)
+    index = _header_map(values, header_row, warnings, errors)
     if errors:
         return ParsedRoster([], errors, warnings, header_row, 0)
 
     validator = _RowValidator(index, errors)
     total = max(estimate - header_row, 0)
     data_rows = 0
+    below_header = 0  # non-blank rows under the header, samples included
     for number, values in enumerate(rows, start=header_row + 1):
         if progress is not None and (number - header_row) % PROGRESS_EVERY == 0:
             progress(number - header_row, max(total, number - header_row))
         cells = validator.cells(values)
         if all(value is None for value in cells):
             continue
+        below_header += 1
         if _is_sample(cells):
             warnings.append(Problem(number, "", "这是模板中的示例行，已跳过"))
             continue
         data_rows += 1
         validator.validate(number, cells)
+    if not below_header:
+        errors.append(Problem(None, "", f"没有房屋数据：第{header_row}行的表头下面没有任何房屋行"))
     if progress is not None:
         progress(data_rows, data_rows)
     return ParsedRoster(validator.rows, errors, warnings, header_row, data_rows)
