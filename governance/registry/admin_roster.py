@@ -62,7 +62,9 @@ class RosterUploadForm(forms.Form):
         queryset=Community.objects.none(), label=_("小区"), empty_label=_("请选择小区"),
         error_messages={"invalid_choice": _("请选择您有权管理的小区。")},
     )
-    file = forms.FileField(label=_("名册文件"), help_text=_("使用业主名册模板填写的 .xlsx 文件，不超过 30 MB。"))
+    file = forms.FileField(label=_("名册文件"), help_text=_(
+        "使用业主名册模板填写的 .xlsx 文件，或另存为 CSV（UTF-8 或 GB18030）的 .csv 文件，不超过 30 MB。"
+    ))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,11 +12,12 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 import portal.urls
 from governance.audit.models import AuditEvent
 from governance.registry.admin_roster import roster_admin_urls
-from governance.registry.models import RosterImport, Unit
+from governance.registry.models import Person, RosterImport, Unit
 from governance.registry.tasks import roster_import_task, run_roster_import
 from portal.accounts.models import Role
+from portal.uploads import LEGACY_XLS_REFUSED
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
-from tests.registry.factories import roster_xlsx, snapshot, unit_row
+from tests.registry.factories import legacy_xls, roster_csv, roster_xlsx, snapshot, unit_row
 
 # Mounted the way Wagtail's register_admin_urls hook mounts them: under /admin/, behind the admin check.
 urlpatterns = [
@@ -151,8 +152,58 @@ def test_an_upload_that_is_not_an_xlsx_is_refused_on_the_form(client, member, co
     fake.name = "名册.xlsx"
     response = client.post(reverse("roster_upload"), {"community": community.pk, "file": fake})
     assert response.status_code == 200
-    assert response.context["form"].errors["file"] == ["名册文件格式不支持：只接受 XLSX。"]
+    assert response.context["form"].errors["file"] == ["名册文件格式不支持：只接受 CSV、XLSX。"]
     assert not RosterImport.objects.exists()
+
+
+def test_an_old_xls_upload_is_refused_with_how_to_save_it_as_xlsx(client, member, community):
+    old = io.BytesIO(legacy_xls())
+    old.name = "业主清册.xls"
+    response = client.post(reverse("roster_upload"), {"community": community.pk, "file": old})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [LEGACY_XLS_REFUSED]
+    assert not RosterImport.objects.exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_a_csv_upload_is_previewed_and_imported_like_an_xlsx(
+    client, member, community, django_capture_on_commit_callbacks, encoding
+):
+    # given a roster saved from Excel as CSV, with a title row above the header
+    handle = io.BytesIO(roster_csv([unit_row(1, 业主姓名="张三"), unit_row(2)], encoding=encoding,
+                                   title="幸福家园小区业主清册"))
+    handle.name = "名册.csv"
+    # when it is uploaded, it is previewed in the background and nothing is written
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("roster_upload"), {"community": community.pk, "file": handle})
+    imp = RosterImport.objects.get()
+    assert response.status_code == 302
+    assert (imp.status, imp.dry_run, imp.original_name) == (RosterImport.Status.PREVIEWED, True, "名册.csv")
+    assert imp.file.name.endswith(".csv")
+    assert imp.report["counts"]["units"] == {"new": 2, "updated": 0, "unchanged": 0}
+    assert not Unit.objects.exists()
+    # and confirming imports it
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("roster_confirm", args=[imp.pk]))
+    imp.refresh_from_db()
+    assert imp.status == RosterImport.Status.DONE
+    assert sorted(Unit.objects.filter(community=community).values_list("room", flat=True)) == ["501", "502"]
+    assert Person.objects.get(community=community, phone="13800000001").name == "张三"
+    assert AuditEvent.objects.filter(action="roster.import").count() == 1
+
+
+def test_a_csv_upload_with_errors_lists_them_by_row_and_column(
+    client, member, community, django_capture_on_commit_callbacks
+):
+    handle = io.BytesIO(roster_csv([unit_row(1), unit_row(2, 开发商持有="也许")]))
+    handle.name = "名册.csv"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("roster_upload"), {"community": community.pk, "file": handle})
+    imp = RosterImport.objects.get()
+    assert imp.status == RosterImport.Status.FAILED
+    response = client.get(reverse("roster_preview", args=[imp.pk]))
+    assert response.context["errors"] == ["第3行 开发商持有: “也许”无效：只能填写 是/否（留空为否）"]
+    assert response.context["can_confirm"] is False
 
 
 # --- confirm and progress ------------------------------------------------------------------------------

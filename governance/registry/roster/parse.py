@@ -1,4 +1,4 @@
-"""Reading a roster workbook into validated rows. Pure: no database access.
+"""Reading a roster workbook (.xlsx) or CSV into validated rows. Pure: no database access.
 
 Every problem is a `Problem` with the sheet's real row number (1-based, as Excel shows it),
 the column name and a Chinese reason.
@@ -6,6 +6,7 @@ the column name and a Chinese reason.
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Callable, Iterable
 
 from governance.errors import DomainError, ErrorCode
 from portal.masking import mask_phone
+from portal.uploads import LEGACY_XLS_REFUSED
 
 from ..models import OwnershipRole
 from . import columns as c
@@ -102,30 +104,63 @@ def source_name(source) -> str:
     return Path(getattr(source, "name", "") or "").name
 
 
-def _open_workbook(source):
-    from openpyxl import load_workbook
+OLE2_MAGIC = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"  # Excel 97-2003 (.xls) and other old Office files
+ZIP_MAGIC = b"PK\x03\x04"
+ACCEPTED_SUFFIXES = {".xlsx", ".csv"}
 
+
+def _read_bytes(source) -> bytes:
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.is_file():
             raise DomainError(ErrorCode.NOT_FOUND, f"找不到文件：{path}")
-        if path.suffix.lower() != ".xlsx":
-            raise DomainError(ErrorCode.UPLOAD_INVALID, f"文件格式不支持：{path.name}，只接受 .xlsx 文件。")
+        suffix = path.suffix.lower()
+        if suffix == ".xls":
+            raise DomainError(ErrorCode.UPLOAD_INVALID, LEGACY_XLS_REFUSED)
+        if suffix not in ACCEPTED_SUFFIXES:
+            raise DomainError(ErrorCode.UPLOAD_INVALID, f"文件格式不支持：{path.name}，只接受 .xlsx 或 .csv 文件。")
         try:
-            source = io.BytesIO(path.read_bytes())
+            return path.read_bytes()
         except OSError as exc:
             raise DomainError(ErrorCode.UPLOAD_INVALID, f"无法读取文件：{path.name}（{exc.strerror}）。") from exc
-    elif hasattr(source, "seek"):
+    if hasattr(source, "seek"):
         source.seek(0)
+    return source.read()
+
+
+def _file_format(name: str, data: bytes) -> str:
+    """"xlsx" or "csv": the bytes decide where they can (a zip is a workbook), else the file's name."""
+    suffix = Path(name).suffix.lower()
+    if data.startswith(OLE2_MAGIC) or suffix == ".xls":
+        raise DomainError(ErrorCode.UPLOAD_INVALID, LEGACY_XLS_REFUSED)
+    if not data.startswith(ZIP_MAGIC) and suffix == ".csv":
+        return "csv"
+    return "xlsx"
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    """Rows of a CSV saved by Excel or WPS: UTF-8 (with or without BOM), else GB18030."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DomainError(ErrorCode.UPLOAD_INVALID, "无法读取文件：CSV 文件的编码无法识别，请另存为 CSV（UTF-8）后重试。")
     try:
-        return load_workbook(source, read_only=True, data_only=True)
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise DomainError(ErrorCode.UPLOAD_INVALID, f"无法读取文件：不是有效的 CSV 文件（{exc}）。") from exc
+
+
+def _read_xlsx(data: bytes, progress: ProgressCallback | None) -> ParsedRoster:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, InvalidFileException, KeyError, XML errors …
         raise DomainError(ErrorCode.UPLOAD_INVALID, "无法读取文件：不是有效的 .xlsx 文件。") from exc
-
-
-def read_roster(source, *, progress: ProgressCallback | None = None) -> ParsedRoster:
-    """Read and validate every row of the first sheet. File-level failures raise DomainError."""
-    workbook = _open_workbook(source)
     try:
         if not workbook.worksheets:
             raise DomainError(ErrorCode.UPLOAD_INVALID, "文件中没有工作表。")
@@ -133,14 +168,26 @@ def read_roster(source, *, progress: ProgressCallback | None = None) -> ParsedRo
         estimate = sheet.max_row or 0
         # Some writers record a wrong dimension (e.g. "A1"); read what is really there.
         sheet.reset_dimensions()
-        parsed = _parse_rows(sheet.iter_rows(min_row=1, values_only=True), estimate=estimate, progress=progress)
+        return _parse_rows(sheet.iter_rows(min_row=1, values_only=True), estimate=estimate, progress=progress)
     except DomainError:
         raise
     except Exception as exc:
         raise DomainError(ErrorCode.UPLOAD_INVALID, "无法读取文件：文件已损坏或不是有效的 .xlsx 文件。") from exc
     finally:
         workbook.close()
-    parsed.source_name = source_name(source)
+
+
+def read_roster(source, *, progress: ProgressCallback | None = None) -> ParsedRoster:
+    """Read and validate every row of the first sheet of an .xlsx, or of a .csv. File-level failures raise
+    DomainError; both formats then go through the same row rules."""
+    name = source_name(source)
+    data = _read_bytes(source)
+    if _file_format(name, data) == "csv":
+        rows = _csv_rows(data)
+        parsed = _parse_rows(rows, estimate=len(rows), progress=progress)
+    else:
+        parsed = _read_xlsx(data, progress)
+    parsed.source_name = name
     return parsed
 
 
