@@ -16,7 +16,15 @@ from governance.registry.models import Person, RosterImport, Unit
 from governance.registry.tasks import roster_import_task, run_roster_import
 from portal.accounts.models import Role
 from portal.uploads import LEGACY_XLS_REFUSED
-from tests.factories import CommunityFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    BuildingFactory,
+    CommunityFactory,
+    MembershipFactory,
+    OwnershipFactory,
+    PersonFactory,
+    UnitFactory,
+    UserFactory,
+)
 from tests.registry.factories import legacy_xls, roster_csv, roster_xlsx, snapshot, unit_row
 
 # Mounted the way Wagtail's register_admin_urls hook mounts them: under /admin/, behind the admin check.
@@ -318,6 +326,24 @@ def test_export_download(client, member, community, django_capture_on_commit_cal
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     rows = list(load_workbook(io.BytesIO(response.content))["业主名册"].iter_rows(values_only=True))
     assert rows[1][:4] == ("1栋", "1", 5, "501")
+    # and the download is on the audit trail: who, which community, how many rows
+    event = AuditEvent.objects.get(action="roster.export")
+    assert (event.actor, event.community, event.summary) == (member, community, {"community": community.code, "rows": 1})
+
+
+@pytest.mark.parametrize("role", [Role.PROPERTY_STAFF, None])
+def test_property_staff_and_owners_get_no_export_and_leave_no_audit_event(client, community, role):
+    # given an admin user who is property staff of the community, or a verified owner there
+    user = admin_user(community, role=role) if role else admin_user()
+    if role is None:
+        OwnershipFactory(unit=UnitFactory(building=BuildingFactory(community=community)),
+                         person=PersonFactory(community=community, user=user), verified=True)
+    client.force_login(user)
+    # when they ask for the roster export
+    response = client.get(reverse("roster_export", args=[community.pk]))
+    # then there is no file and nothing on the audit trail
+    assert response.status_code == 404 and response["Content-Type"] != XLSX
+    assert not AuditEvent.objects.filter(action="roster.export").exists()
 
 
 # --- scope: another community is unreachable ---------------------------------------------------------------------
@@ -339,6 +365,7 @@ def test_a_user_of_another_community_cannot_see_or_import_into_it(
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(reverse("roster_confirm", args=[imp.pk])).status_code == 404
     assert client.get(reverse("roster_export", args=[community.pk])).status_code == 404
+    assert not AuditEvent.objects.filter(action="roster.export").exists()
     assert client.get(reverse("roster_template"), {"community": community.pk}).status_code == 404
     # and uploading into it is forbidden
     with django_capture_on_commit_callbacks(execute=True):

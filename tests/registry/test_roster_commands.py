@@ -215,6 +215,8 @@ def test_export_roster_writes_the_roster_and_says_id_numbers_are_blank(community
     assert out.splitlines() == [f"已导出 兰亭小区 的业主名册：2 套房屋 → {target}", f"注意：{ID_NUMBER_NOTE}"]
     rows = list(load_workbook(target)[SHEET_TITLE].iter_rows(values_only=True))
     assert len(rows) == 3 and rows[1][8] is None
+    event = AuditEvent.objects.get(action="roster.export")
+    assert (event.community, event.actor_label, event.summary) == (community, "系统", {"community": "lanting", "rows": 2})
     # and importing the export changes nothing
     before = snapshot(community)
     code, out, _ = run("import_roster", "lanting", str(target))
@@ -225,3 +227,4 @@ def test_export_roster_writes_the_roster_and_says_id_numbers_are_blank(community
 def test_export_roster_refuses_an_unknown_community_and_a_bad_name(community, tmp_path):
     assert_refused(run("export_roster", "nowhere", str(tmp_path / "o.xlsx")), "找不到编码为 nowhere 的小区。")
     assert_refused(run("export_roster", "lanting", str(tmp_path / "o.csv")), f"输出文件须以 .xlsx 结尾：{tmp_path / 'o.csv'}")
+    assert not AuditEvent.objects.filter(action="roster.export").exists()
