@@ -4,7 +4,8 @@ and photos are re-encoded without their EXIF (location included)."""
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import filetype
 from django.core.files.base import ContentFile
@@ -17,6 +18,12 @@ MB = 1024 * 1024
 IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 DOCUMENT_TYPES = {"application/pdf": "pdf"}
 XLSX_TYPES = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx"}
+CSV_TYPES = {"text/csv": "csv"}
+LEGACY_XLS = "application/vnd.ms-excel"
+LEGACY_XLS_REFUSED = (
+    "不支持旧版 .xls 文件：请在 Excel 或 WPS 中打开后选择“文件 → 另存为 → Excel 工作簿 (*.xlsx)”再上传，"
+    "或另存为 CSV（UTF-8）。"
+)
 
 
 @dataclass(frozen=True)
@@ -24,17 +31,21 @@ class UploadPolicy:
     label: str
     allowed: dict[str, str]
     max_bytes: int
+    refused: dict[str, str] = field(default_factory=dict)  # a known type → why it is refused and what to do
 
 
 PROOF = UploadPolicy("证明材料", {**IMAGE_TYPES, **DOCUMENT_TYPES}, 10 * MB)
 PHOTO = UploadPolicy("照片", IMAGE_TYPES, 10 * MB)
 SIGNATURE = UploadPolicy("签名图片", {"image/png": "png", "image/jpeg": "jpg"}, 2 * MB)
-ROSTER = UploadPolicy("名册文件", XLSX_TYPES, 30 * MB)
+ROSTER = UploadPolicy("名册文件", {**XLSX_TYPES, **CSV_TYPES}, 30 * MB, refused={LEGACY_XLS: LEGACY_XLS_REFUSED})
 
 
-def _sniff(data: bytes) -> str | None:
+def _sniff(data: bytes, name: str = "") -> str | None:
+    """The type the bytes show. Text has no signature: it is a CSV when it is named so and holds no NUL."""
     kind = filetype.guess(data)
     if kind is None:
+        if Path(name).suffix.lower() == ".csv" and b"\x00" not in data:
+            return "text/csv"
         return None
     mime = kind.mime
     if mime == "application/zip" and b"xl/" in data[:4096 * 16]:
@@ -72,7 +83,9 @@ def validate_upload(uploaded, policy: UploadPolicy, *, name_stem: str = "upload"
         raise DomainError(ErrorCode.UPLOAD_INVALID, f"{policy.label}过大：不能超过 {policy.max_bytes // MB} MB。")
     if not data:
         raise DomainError(ErrorCode.UPLOAD_INVALID, f"{policy.label}为空文件。")
-    mime = _sniff(data)
+    mime = _sniff(data, getattr(uploaded, "name", "") or "")
+    if mime in policy.refused:
+        raise DomainError(ErrorCode.UPLOAD_INVALID, policy.refused[mime])
     if mime not in policy.allowed:
         allowed = "、".join(sorted({ext.upper() for ext in policy.allowed.values()}))
         raise DomainError(ErrorCode.UPLOAD_INVALID, f"{policy.label}格式不支持：只接受 {allowed}。")

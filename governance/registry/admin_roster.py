@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from governance.errors import DomainError
+from governance.errors import DomainError, ErrorCode
 from governance.registry import roles
 from portal.uploads import ROSTER, validate_upload
 
@@ -62,7 +62,9 @@ class RosterUploadForm(forms.Form):
         queryset=Community.objects.none(), label=_("小区"), empty_label=_("请选择小区"),
         error_messages={"invalid_choice": _("请选择您有权管理的小区。")},
     )
-    file = forms.FileField(label=_("名册文件"), help_text=_("使用业主名册模板填写的 .xlsx 文件，不超过 30 MB。"))
+    file = forms.FileField(label=_("名册文件"), help_text=_(
+        "使用业主名册模板填写的 .xlsx 文件，或另存为 CSV（UTF-8 或 GB18030）的 .csv 文件，不超过 30 MB。"
+    ))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,9 +219,15 @@ def roster_template(request):
 @admin_login_required
 @require_GET
 def roster_export(request, community_id: int):
-    """The community's roster in the template format (full phone numbers: registry managers only)."""
+    """The community's roster in the template format (full phone numbers: registry managers only, every
+    download on the audit trail)."""
     community = get_object_or_404(manageable_communities(request.user), pk=community_id)
-    data = roster_export_bytes(community=community, actor=request.user)
+    try:
+        data = roster_export_bytes(community=community, actor=request.user)  # checks, writes and audits
+    except DomainError as exc:
+        if exc.code != ErrorCode.PERMISSION_DENIED:
+            raise
+        return _forbidden(request)
     return _xlsx_response(data, f"业主名册-{community.code}-{timezone.localdate():%Y%m%d}.xlsx")
 
 

@@ -8,8 +8,8 @@ from fractions import Fraction
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from portal.accounts import roles
-from portal.accounts.roles import communities_for
+from governance.registry import roles
+from governance.registry.roles import communities_for
 
 from .models import Building, Community, Ownership, Unit, UnitApplication
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from decimal import Decimal
 
@@ -25,10 +26,14 @@ def unit_row(n: int = 1, **values) -> dict:
 
 
 def roster_xlsx(rows: list[dict | None], *, header: list[str] | tuple[str, ...] = COLUMNS,
-                before: int = 0, name: str = "roster.xlsx") -> io.BytesIO:
-    """An .xlsx with `before` blank rows, the header, then one line per dict (None = a blank row)."""
+                before: int = 0, title: str | None = None, name: str = "roster.xlsx") -> io.BytesIO:
+    """An .xlsx with an optional title row (merged across the header's columns, as people make them),
+    `before` blank rows, the header, then one line per dict (None = a blank row)."""
     workbook = Workbook()
     sheet = workbook.active
+    if title is not None:
+        sheet.append([title])
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(header), 2))
     for _ in range(before):
         sheet.append([])
     sheet.append(list(header))
@@ -44,8 +49,34 @@ def roster_xlsx(rows: list[dict | None], *, header: list[str] | tuple[str, ...] 
     return buffer
 
 
+def roster_csv(rows: list[dict | None], *, encoding: str = "utf-8-sig", header: list[str] | tuple[str, ...] = COLUMNS,
+               before: int = 0, title: str | None = None) -> bytes:
+    """The same sheet as `roster_xlsx`, saved the way Excel/WPS save a CSV: every cell as text."""
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    if title is not None:
+        writer.writerow([title, *[""] * (len(header) - 1)])
+    for _ in range(before):
+        writer.writerow([""] * len(header))
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([""] * len(header) if row is None else ["" if row.get(col) is None else row.get(col)
+                                                               for col in header])
+    return text.getvalue().encode(encoding)
+
+
+def legacy_xls() -> bytes:
+    """The first bytes of an Excel 97-2003 workbook (.xls): an OLE2 container whose first sector opens a
+    BIFF8 workbook stream."""
+    header = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".ljust(512, b"\x00")
+    return header + b"\x09\x08\x10\x00\x00\x06\x05\x00".ljust(1024, b"\x00")
+
+
 def save_roster(path, rows, **kwargs):
-    path.write_bytes(roster_xlsx(rows, **kwargs).getvalue())
+    if str(path).lower().endswith(".csv"):
+        path.write_bytes(roster_csv(rows, **kwargs))
+    else:
+        path.write_bytes(roster_xlsx(rows, **kwargs).getvalue())
     return path
 
 
@@ -78,4 +109,7 @@ def snapshot(community) -> dict:
     }
 
 
-__all__ = ["CommunityFactory", "Decimal", "OWNER", "manager", "roster_xlsx", "save_roster", "snapshot", "unit_row"]
+__all__ = [
+    "CommunityFactory", "Decimal", "OWNER", "legacy_xls", "manager", "roster_csv", "roster_xlsx", "save_roster",
+    "snapshot", "unit_row",
+]

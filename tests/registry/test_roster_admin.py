@@ -12,11 +12,20 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 import portal.urls
 from governance.audit.models import AuditEvent
 from governance.registry.admin_roster import roster_admin_urls
-from governance.registry.models import RosterImport, Unit
+from governance.registry.models import Person, RosterImport, Unit
 from governance.registry.tasks import roster_import_task, run_roster_import
 from portal.accounts.models import Role
-from tests.factories import CommunityFactory, MembershipFactory, UserFactory
-from tests.registry.factories import roster_xlsx, snapshot, unit_row
+from portal.uploads import LEGACY_XLS_REFUSED
+from tests.factories import (
+    BuildingFactory,
+    CommunityFactory,
+    MembershipFactory,
+    OwnershipFactory,
+    PersonFactory,
+    UnitFactory,
+    UserFactory,
+)
+from tests.registry.factories import legacy_xls, roster_csv, roster_xlsx, snapshot, unit_row
 
 # Mounted the way Wagtail's register_admin_urls hook mounts them: under /admin/, behind the admin check.
 urlpatterns = [
@@ -129,13 +138,80 @@ def test_the_preview_lists_every_error_as_row_column_reason_and_offers_no_confir
     assert not Unit.objects.exists()
 
 
+def test_an_upload_with_only_the_header_fails_with_no_unit_data(
+    client, member, community, django_capture_on_commit_callbacks
+):
+    upload(client, community, [], django_capture_on_commit_callbacks)
+    imp = RosterImport.objects.get()
+    assert imp.status == RosterImport.Status.FAILED
+    response = client.get(reverse("roster_preview", args=[imp.pk]))
+    assert response.context["errors"] == ["没有房屋数据：第1行的表头下面没有任何房屋行"]
+    assert response.context["can_confirm"] is False
+    assert reverse("roster_confirm", args=[imp.pk]) not in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("roster_confirm", args=[imp.pk]))
+    imp.refresh_from_db()
+    assert imp.status == RosterImport.Status.FAILED and imp.dry_run
+    assert not Unit.objects.exists() and not AuditEvent.objects.exists()
+
+
 def test_an_upload_that_is_not_an_xlsx_is_refused_on_the_form(client, member, community):
     fake = io.BytesIO("楼栋,房号\n".encode())
     fake.name = "名册.xlsx"
     response = client.post(reverse("roster_upload"), {"community": community.pk, "file": fake})
     assert response.status_code == 200
-    assert response.context["form"].errors["file"] == ["名册文件格式不支持：只接受 XLSX。"]
+    assert response.context["form"].errors["file"] == ["名册文件格式不支持：只接受 CSV、XLSX。"]
     assert not RosterImport.objects.exists()
+
+
+def test_an_old_xls_upload_is_refused_with_how_to_save_it_as_xlsx(client, member, community):
+    old = io.BytesIO(legacy_xls())
+    old.name = "业主清册.xls"
+    response = client.post(reverse("roster_upload"), {"community": community.pk, "file": old})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [LEGACY_XLS_REFUSED]
+    assert not RosterImport.objects.exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_a_csv_upload_is_previewed_and_imported_like_an_xlsx(
+    client, member, community, django_capture_on_commit_callbacks, encoding
+):
+    # given a roster saved from Excel as CSV, with a title row above the header
+    handle = io.BytesIO(roster_csv([unit_row(1, 业主姓名="张三"), unit_row(2)], encoding=encoding,
+                                   title="幸福家园小区业主清册"))
+    handle.name = "名册.csv"
+    # when it is uploaded, it is previewed in the background and nothing is written
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("roster_upload"), {"community": community.pk, "file": handle})
+    imp = RosterImport.objects.get()
+    assert response.status_code == 302
+    assert (imp.status, imp.dry_run, imp.original_name) == (RosterImport.Status.PREVIEWED, True, "名册.csv")
+    assert imp.file.name.endswith(".csv")
+    assert imp.report["counts"]["units"] == {"new": 2, "updated": 0, "unchanged": 0}
+    assert not Unit.objects.exists()
+    # and confirming imports it
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("roster_confirm", args=[imp.pk]))
+    imp.refresh_from_db()
+    assert imp.status == RosterImport.Status.DONE
+    assert sorted(Unit.objects.filter(community=community).values_list("room", flat=True)) == ["501", "502"]
+    assert Person.objects.get(community=community, phone="13800000001").name == "张三"
+    assert AuditEvent.objects.filter(action="roster.import").count() == 1
+
+
+def test_a_csv_upload_with_errors_lists_them_by_row_and_column(
+    client, member, community, django_capture_on_commit_callbacks
+):
+    handle = io.BytesIO(roster_csv([unit_row(1), unit_row(2, 开发商持有="也许")]))
+    handle.name = "名册.csv"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("roster_upload"), {"community": community.pk, "file": handle})
+    imp = RosterImport.objects.get()
+    assert imp.status == RosterImport.Status.FAILED
+    response = client.get(reverse("roster_preview", args=[imp.pk]))
+    assert response.context["errors"] == ["第3行 开发商持有: “也许”无效：只能填写 是/否（留空为否）"]
+    assert response.context["can_confirm"] is False
 
 
 # --- confirm and progress ------------------------------------------------------------------------------
@@ -250,6 +326,24 @@ def test_export_download(client, member, community, django_capture_on_commit_cal
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     rows = list(load_workbook(io.BytesIO(response.content))["业主名册"].iter_rows(values_only=True))
     assert rows[1][:4] == ("1栋", "1", 5, "501")
+    # and the download is on the audit trail: who, which community, how many rows
+    event = AuditEvent.objects.get(action="roster.export")
+    assert (event.actor, event.community, event.summary) == (member, community, {"community": community.code, "rows": 1})
+
+
+@pytest.mark.parametrize("role", [Role.PROPERTY_STAFF, None])
+def test_property_staff_and_owners_get_no_export_and_leave_no_audit_event(client, community, role):
+    # given an admin user who is property staff of the community, or a verified owner there
+    user = admin_user(community, role=role) if role else admin_user()
+    if role is None:
+        OwnershipFactory(unit=UnitFactory(building=BuildingFactory(community=community)),
+                         person=PersonFactory(community=community, user=user), verified=True)
+    client.force_login(user)
+    # when they ask for the roster export
+    response = client.get(reverse("roster_export", args=[community.pk]))
+    # then there is no file and nothing on the audit trail
+    assert response.status_code == 404 and response["Content-Type"] != XLSX
+    assert not AuditEvent.objects.filter(action="roster.export").exists()
 
 
 # --- scope: another community is unreachable ---------------------------------------------------------------------
@@ -271,6 +365,7 @@ def test_a_user_of_another_community_cannot_see_or_import_into_it(
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(reverse("roster_confirm", args=[imp.pk])).status_code == 404
     assert client.get(reverse("roster_export", args=[community.pk])).status_code == 404
+    assert not AuditEvent.objects.filter(action="roster.export").exists()
     assert client.get(reverse("roster_template"), {"community": community.pk}).status_code == 404
     # and uploading into it is forbidden
     with django_capture_on_commit_callbacks(execute=True):

@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 from governance.audit.models import AuditEvent
 from governance.registry.models import Community, Ownership, Person, Unit
 from governance.registry.roster.exports import ID_NUMBER_NOTE, SHEET_TITLE
+from portal.uploads import LEGACY_XLS_REFUSED
 from tests.factories import CommunityFactory
-from tests.registry.factories import save_roster, snapshot, unit_row
+from tests.registry.factories import legacy_xls, save_roster, snapshot, unit_row
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +131,21 @@ def test_import_roster_reports_a_missing_column(community, tmp_path):
     assert_refused(run("import_roster", "lanting", str(path)), "第1行 面积: 缺少必填列")
 
 
+@pytest.mark.parametrize("flags", [(), ("--dry-run",)])
+def test_import_roster_refuses_a_file_with_only_the_header(community, tmp_path, flags):
+    path = save_roster(tmp_path / "r.xlsx", [])
+    assert_refused(run("import_roster", "lanting", str(path), *flags),
+                   "没有房屋数据：第1行的表头下面没有任何房屋行", "名册有 1 个错误，未导入任何数据。")
+    assert not Unit.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_import_roster_finds_the_header_under_a_title(community, tmp_path):
+    path = save_roster(tmp_path / "r.xlsx", [unit_row(1)], title="幸福家园小区业主清册")
+    code, out, err = run("import_roster", "lanting", str(path))
+    assert (code, err) == (0, "")
+    assert "房屋：新增 1，更新 0，未变 0" in out.splitlines()
+
+
 def test_import_roster_refuses_a_missing_file(community, tmp_path):
     missing = tmp_path / "nope.xlsx"
     assert_refused(run("import_roster", "lanting", str(missing)), f"找不到文件：{missing}")
@@ -139,9 +155,37 @@ def test_import_roster_refuses_a_file_that_is_not_an_xlsx(community, tmp_path):
     fake = tmp_path / "fake.xlsx"
     fake.write_text("楼栋,房号\n1栋,101\n", encoding="utf-8")
     assert_refused(run("import_roster", "lanting", str(fake)), "无法读取文件：不是有效的 .xlsx 文件。")
-    csv = tmp_path / "r.csv"
-    csv.write_text("x")
-    assert_refused(run("import_roster", "lanting", str(csv)), "文件格式不支持：r.csv，只接受 .xlsx 文件。")
+    text = tmp_path / "r.txt"
+    text.write_text("x")
+    assert_refused(run("import_roster", "lanting", str(text)), "文件格式不支持：r.txt，只接受 .xlsx 或 .csv 文件。")
+
+
+def test_import_roster_refuses_an_old_xls_with_how_to_save_it_as_xlsx(community, tmp_path):
+    old = tmp_path / "r.xls"
+    old.write_bytes(legacy_xls())
+    assert_refused(run("import_roster", "lanting", str(old)), LEGACY_XLS_REFUSED)
+    assert not Unit.objects.exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_import_roster_imports_a_csv_after_a_dry_run(community, tmp_path, encoding):
+    path = save_roster(tmp_path / "r.csv", [unit_row(1, 业主姓名="张三"), unit_row(2)], encoding=encoding,
+                       title="幸福家园小区业主清册")
+    code, out, err = run("import_roster", "lanting", str(path), "--dry-run")
+    assert (code, err) == (0, "") and not Unit.objects.exists()
+    assert out.splitlines()[:3] == ["兰亭小区：预览（未写入任何数据）", "数据行：2；新增楼栋：1", "房屋：新增 2，更新 0，未变 0"]
+    code, out, err = run("import_roster", "lanting", str(path))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == "兰亭小区：导入完成"
+    assert Person.objects.get(community=community, phone="13800000001").name == "张三"
+    assert AuditEvent.objects.filter(action="roster.import").count() == 1
+
+
+def test_import_roster_lists_the_errors_of_a_csv_and_writes_nothing(community, tmp_path):
+    path = save_roster(tmp_path / "r.csv", [unit_row(1, 面积="0"), unit_row(2)], encoding="gb18030")
+    assert_refused(run("import_roster", "lanting", str(path)),
+                   "第2行 面积: 面积必须大于 0（当前为 0）", "名册有 1 个错误，未导入任何数据。")
+    assert not Unit.objects.exists() and not AuditEvent.objects.exists()
 
 
 def test_import_roster_refuses_an_unknown_community(tmp_path):
@@ -171,6 +215,8 @@ def test_export_roster_writes_the_roster_and_says_id_numbers_are_blank(community
     assert out.splitlines() == [f"已导出 兰亭小区 的业主名册：2 套房屋 → {target}", f"注意：{ID_NUMBER_NOTE}"]
     rows = list(load_workbook(target)[SHEET_TITLE].iter_rows(values_only=True))
     assert len(rows) == 3 and rows[1][8] is None
+    event = AuditEvent.objects.get(action="roster.export")
+    assert (event.community, event.actor_label, event.summary) == (community, "系统", {"community": "lanting", "rows": 2})
     # and importing the export changes nothing
     before = snapshot(community)
     code, out, _ = run("import_roster", "lanting", str(target))
@@ -181,3 +227,4 @@ def test_export_roster_writes_the_roster_and_says_id_numbers_are_blank(community
 def test_export_roster_refuses_an_unknown_community_and_a_bad_name(community, tmp_path):
     assert_refused(run("export_roster", "nowhere", str(tmp_path / "o.xlsx")), "找不到编码为 nowhere 的小区。")
     assert_refused(run("export_roster", "lanting", str(tmp_path / "o.csv")), f"输出文件须以 .xlsx 结尾：{tmp_path / 'o.csv'}")
+    assert not AuditEvent.objects.filter(action="roster.export").exists()

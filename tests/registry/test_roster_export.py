@@ -6,12 +6,22 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from governance.audit.models import AuditEvent
 from governance.errors import DomainError, ErrorCode
 from governance.registry.models import Ownership, UnitKind
 from governance.registry.roster import roster_export, roster_export_bytes, roster_import, roster_template_bytes
 from governance.registry.roster.columns import COLUMNS, SAMPLE_ROW
 from governance.registry.roster.exports import ID_NUMBER_NOTE, NOTES_TITLE, SHEET_TITLE
-from tests.factories import BuildingFactory, CommunityFactory, OwnershipFactory, PersonFactory, UnitFactory
+from portal.accounts.models import Role
+from tests.factories import (
+    BuildingFactory,
+    CommunityFactory,
+    MembershipFactory,
+    OwnershipFactory,
+    PersonFactory,
+    UnitFactory,
+    UserFactory,
+)
 from tests.registry.factories import manager, roster_xlsx, snapshot, unit_row
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +116,78 @@ def test_export_to_a_path(imported, tmp_path):
     target = tmp_path / "out" / "roster.xlsx"
     assert roster_export(community=imported, target=target) == 5
     assert load_workbook(target)[SHEET_TITLE].max_row == 6
+
+
+# --- every export is on the audit trail; only registry managers export ---------------------------------
+
+
+def exports():
+    return AuditEvent.objects.filter(action="roster.export")
+
+
+def test_an_export_by_a_registry_manager_is_audited_with_who_and_how_many_rows_and_no_phone(imported):
+    # given a committee member of the community
+    member = manager(imported)
+    # when they export its roster (every owner's full phone number)
+    data = roster_export_bytes(community=imported, actor=member)
+    # then the file is there and one audit event says who exported what
+    assert len(sheet_rows(data)[1]) == 6
+    event = exports().get()
+    assert (event.community, event.actor, event.object_type, event.object_id) == (
+        imported, member, "registry.Community", str(imported.pk))
+    assert event.summary == {"community": imported.code, "rows": 5}
+    phones = set(PersonFactory._meta.model.objects.filter(community=imported).values_list("phone", flat=True))
+    assert not any(phone in str(event.summary) + event.object_repr for phone in phones)
+
+
+def test_an_export_from_the_command_line_is_audited_as_the_system(imported, tmp_path):
+    roster_export(community=imported, target=tmp_path / "roster.xlsx")
+    event = exports().get()
+    assert (event.community, event.actor, event.actor_label, event.summary) == (
+        imported, None, "系统", {"community": imported.code, "rows": 5})
+
+
+def test_an_export_that_cannot_be_written_leaves_no_audit_event(imported, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(DomainError):
+        roster_export(community=imported, target=blocker / "roster.xlsx")
+    assert not exports().exists()
+
+
+def _other_committee_member(community):
+    return manager(CommunityFactory())
+
+
+def _former_committee_member(community):
+    user = manager(community)
+    user.memberships.update(active=False)
+    return user
+
+
+def _property_staff(community):
+    user = UserFactory()
+    MembershipFactory(user=user, community=community, role=Role.PROPERTY_STAFF)
+    return user
+
+
+def _owner(community):
+    user = UserFactory()
+    OwnershipFactory(unit=UnitFactory(building=BuildingFactory(community=community, name="99栋")),
+                     person=PersonFactory(community=community, user=user, phone="13612345678"), verified=True)
+    return user
+
+
+@pytest.mark.parametrize("who", [_other_committee_member, _former_committee_member, _property_staff, _owner,
+                                 lambda community: UserFactory()])
+def test_who_may_not_manage_the_registry_gets_no_file_and_leaves_no_audit_event(imported, tmp_path, who):
+    actor = who(imported)
+    target = tmp_path / "roster.xlsx"
+    with pytest.raises(DomainError) as caught:
+        roster_export(community=imported, target=target, actor=actor)
+    assert caught.value.code == ErrorCode.PERMISSION_DENIED
+    assert caught.value.message == "您没有权限导出该小区的业主名册。"
+    assert not target.exists() and not exports().exists()
 
 
 def test_template_has_styled_header_sample_row_and_dropdowns():

@@ -22,7 +22,7 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
-from tests.registry.factories import manager, roster_xlsx, snapshot, unit_row
+from tests.registry.factories import legacy_xls, manager, roster_csv, roster_xlsx, save_roster, snapshot, unit_row
 
 pytestmark = pytest.mark.django_db
 
@@ -242,6 +242,52 @@ def test_a_column_twice_in_the_header_is_an_error(community):
 def test_an_empty_sheet_is_reported(community):
     report = run(community, [], header=[])
     assert errors_of(report) == ["第1行: 文件中没有内容：找不到表头行"]
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_file_with_only_the_header_row_has_no_unit_data_and_is_refused(community, dry_run):
+    # given a roster with the header and nothing under it but blank rows
+    report = run(community, [None, None], dry_run=dry_run)
+    # then it is refused, not reported as a successful import of nothing
+    assert errors_of(report) == ["没有房屋数据：第1行的表头下面没有任何房屋行"]
+    assert not report.ok and not report.written
+    assert not Unit.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_a_merged_title_row_above_the_header_is_passed_over(community):
+    # given a roster titled on row 1 (merged across the columns) with the header on row 2
+    rows = [unit_row(1), unit_row(2, 面积="0")]
+    report = run(community, rows, title="幸福家园小区业主清册", dry_run=True)
+    # then the header is found on row 2, the errors name the rows Excel shows, and the title warns of nothing
+    assert errors_of(report) == ["第4行 面积: 面积必须大于 0（当前为 0）"]
+    assert report.warnings == []
+    # and the same file without the error imports
+    report = run(community, [unit_row(1), unit_row(2)], title="幸福家园小区业主清册")
+    assert report.ok and report.written
+    assert Unit.objects.filter(community=community).count() == 2
+
+
+def test_a_title_and_a_blank_row_put_the_header_on_row_3(community):
+    report = run(community, [unit_row(1, 业主手机="123")], title="幸福家园小区业主清册", before=1, dry_run=True)
+    assert errors_of(report) == ["第4行 业主手机: 手机号“123”不正确：须为 11 位数字且以 1 开头"]
+    report = run(community, [unit_row(1)], title="幸福家园小区业主清册", before=1)
+    assert report.ok and report.counts["units"]["new"] == 1
+
+
+def test_a_header_missing_a_column_under_a_title_names_its_own_row(community):
+    header = [column for column in COLUMNS if column != "面积"]
+    report = run(community, [unit_row(1)], header=header, title="幸福家园小区业主清册")
+    assert errors_of(report) == ["第2行 面积: 缺少必填列"]
+    assert not Unit.objects.exists()
+
+
+def test_no_header_within_the_first_five_rows_says_which_columns_are_missing(community):
+    # given a title and four blank rows: the header is on row 6, out of reach
+    report = run(community, [unit_row(1)], title="幸福家园小区业主清册", before=4)
+    assert errors_of(report) == [
+        "前 5 行中找不到表头行：表头须包含必填列 楼栋、房号、面积、业主姓名、业主手机，这几列都没有找到"
+    ]
+    assert not Unit.objects.exists() and not AuditEvent.objects.exists()
 
 
 def test_the_template_sample_row_is_skipped_with_a_warning(community):
@@ -580,16 +626,94 @@ def test_a_file_that_is_not_an_xlsx_is_refused(community, tmp_path):
         roster_import(community=community, source=io.BytesIO(b"name,phone\n"), actor=None, dry_run=True)
     assert caught.value.code == ErrorCode.UPLOAD_INVALID
     assert caught.value.message == "无法读取文件：不是有效的 .xlsx 文件。"
-    csv = tmp_path / "roster.csv"
-    csv.write_text("a,b")
+    text = tmp_path / "roster.txt"
+    text.write_text("a,b")
     with pytest.raises(DomainError) as caught:
-        roster_import(community=community, source=csv, actor=None, dry_run=True)
-    assert caught.value.message == "文件格式不支持：roster.csv，只接受 .xlsx 文件。"
+        roster_import(community=community, source=text, actor=None, dry_run=True)
+    assert caught.value.message == "文件格式不支持：roster.txt，只接受 .xlsx 或 .csv 文件。"
     fake = tmp_path / "fake.xlsx"
     fake.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(DomainError) as caught:
         roster_import(community=community, source=fake, actor=None, dry_run=True)
     assert caught.value.code == ErrorCode.UPLOAD_INVALID
+
+
+XLS_REFUSED = (
+    "不支持旧版 .xls 文件：请在 Excel 或 WPS 中打开后选择“文件 → 另存为 → Excel 工作簿 (*.xlsx)”再上传，"
+    "或另存为 CSV（UTF-8）。"
+)
+
+
+def test_an_old_xls_file_is_refused_with_how_to_save_it_as_xlsx(community, tmp_path):
+    import io
+
+    old = tmp_path / "业主清册.xls"
+    old.write_bytes(legacy_xls())
+    for source in (old, io.BytesIO(legacy_xls())):  # by its name, and by its bytes alone
+        with pytest.raises(DomainError) as caught:
+            roster_import(community=community, source=source, actor=None, dry_run=True)
+        assert caught.value.code == ErrorCode.UPLOAD_INVALID
+        assert caught.value.message == XLS_REFUSED
+    assert not Unit.objects.exists()
+
+
+# --- CSV: the same rules, the same path ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_a_csv_in_utf8_with_or_without_bom_or_gb18030_imports_like_the_xlsx(community, tmp_path, encoding):
+    # given the same roster saved as .xlsx for one community and as .csv for another
+    rows = [unit_row(1, 业主姓名="张三"), unit_row(2, 共有人姓名="李四、王五", 共有人手机="13900000001、13900000002"),
+            unit_row(3, 楼栋="2栋", 业主姓名=None, 业主手机=None, 开发商持有="是", 房屋类型="车位")]
+    other = CommunityFactory()
+    roster_import(community=other, source=roster_xlsx(rows), actor=None, dry_run=False)
+    path = save_roster(tmp_path / "业主清册.csv", rows, encoding=encoding)
+    # when the csv is previewed, then imported
+    preview = roster_import(community=community, source=path, actor=None, dry_run=True)
+    assert preview.ok and not Unit.objects.filter(community=community).exists()
+    report = roster_import(community=community, source=path, actor=None, dry_run=False)
+    # then it counts and writes exactly what the xlsx did, Chinese names intact
+    assert report.ok and report.written and report.source_name == "业主清册.csv"
+    assert report.counts == preview.counts
+    assert report.counts["units"] == {"new": 3, "updated": 0, "unchanged": 0}
+    assert report.counts["persons"] == {"new": 4, "updated": 0, "unchanged": 0}
+    def content(c):
+        return sorted(Unit.objects.filter(community=c).values_list(
+            "building__name", "entrance", "floor", "room", "area", "kind", "developer_held"))
+    assert content(community) == content(other)
+    assert sorted(Person.objects.filter(community=community).values_list("name", "phone")) == sorted(
+        Person.objects.filter(community=other).values_list("name", "phone"))
+    assert Person.objects.get(community=community, phone="13800000001").name == "张三"
+    assert AuditEvent.objects.filter(community=community, action="roster.import").count() == 1
+
+
+def test_a_csv_reports_the_same_row_and_column_errors_and_writes_nothing(community, tmp_path):
+    rows = [unit_row(1), None, unit_row(2, 面积="-1"), unit_row(3, 业主手机="123"), unit_row(4, 房号="501")]
+    expected = [
+        "第5行 面积: 面积必须大于 0（当前为 -1）",
+        "第6行 业主手机: 手机号“123”不正确：须为 11 位数字且以 1 开头",
+        "第7行 房号: 楼栋+单元+房号“1栋-1单元-501”与第3行重复（第3行、第7行）",
+    ]
+    assert errors_of(run(community, rows, title="幸福家园小区业主清册")) == expected
+    path = save_roster(tmp_path / "r.csv", rows, encoding="gb18030", title="幸福家园小区业主清册")
+    report = roster_import(community=community, source=path, actor=None, dry_run=False)
+    assert errors_of(report) == expected
+    assert not report.written and not Unit.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_a_csv_with_only_the_header_is_refused(community, tmp_path):
+    path = save_roster(tmp_path / "r.csv", [])
+    report = roster_import(community=community, source=path, actor=None, dry_run=True)
+    assert errors_of(report) == ["没有房屋数据：第1行的表头下面没有任何房屋行"]
+
+
+def test_a_csv_in_no_known_encoding_is_refused(community, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes(roster_csv([unit_row(1)]) + b"\xff\xfe\xff")
+    with pytest.raises(DomainError) as caught:
+        roster_import(community=community, source=path, actor=None, dry_run=True)
+    assert caught.value.code == ErrorCode.UPLOAD_INVALID
+    assert caught.value.message == "无法读取文件：CSV 文件的编码无法识别，请另存为 CSV（UTF-8）后重试。"
 
 
 def test_a_missing_file_is_refused(community, tmp_path):

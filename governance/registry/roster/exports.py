@@ -6,6 +6,7 @@ import io
 import os
 from pathlib import Path
 
+from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -14,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from governance.audit.services import audit_record
 from governance.errors import DomainError, ErrorCode
 from governance.registry import roles
 
@@ -137,10 +139,12 @@ def roster_rows(community: Community):
 
 
 def roster_export(*, community: Community, target, actor=None) -> int:
-    """Write the community's roster in the template format. Returns the number of units written.
+    """Write the community's roster in the template format and record who exported it. Returns the number
+    of units written.
 
     Full phone numbers are in the file, so only registry managers may export (`actor=None`
-    is the command line). ID numbers are stored only hashed and masked: that column is blank.
+    is the command line) and every export is an audit event (community and row count, never
+    a phone number). ID numbers are stored only hashed and masked: that column is blank.
     """
     if actor is not None and not roles.can_manage_registry(actor, community):
         raise DomainError(ErrorCode.PERMISSION_DENIED, "您没有权限导出该小区的业主名册。")
@@ -152,7 +156,12 @@ def roster_export(*, community: Community, target, actor=None) -> int:
         count += 1
     stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     _notes_sheet(workbook, [f"导出：{community.name}（{community.code}），{stamp}，共 {count} 套房屋。", ID_NUMBER_NOTE])
-    _save(workbook, target)
+    with transaction.atomic():
+        audit_record(
+            community=community, actor=actor, action="roster.export", obj=community,
+            summary={"community": community.code, "rows": count},
+        )
+        _save(workbook, target)  # a file that cannot be written takes its audit event with it
     return count
 
 

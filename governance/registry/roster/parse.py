@@ -1,4 +1,4 @@
-"""Reading a roster workbook into validated rows. Pure: no database access.
+"""Reading a roster workbook (.xlsx) or CSV into validated rows. Pure: no database access.
 
 Every problem is a `Problem` with the sheet's real row number (1-based, as Excel shows it),
 the column name and a Chinese reason.
@@ -6,6 +6,7 @@ the column name and a Chinese reason.
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Callable, Iterable
 
 from governance.errors import DomainError, ErrorCode
 from portal.masking import mask_phone
+from portal.uploads import LEGACY_XLS_REFUSED
 
 from ..models import OwnershipRole
 from . import columns as c
@@ -102,30 +104,63 @@ def source_name(source) -> str:
     return Path(getattr(source, "name", "") or "").name
 
 
-def _open_workbook(source):
-    from openpyxl import load_workbook
+OLE2_MAGIC = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"  # Excel 97-2003 (.xls) and other old Office files
+ZIP_MAGIC = b"PK\x03\x04"
+ACCEPTED_SUFFIXES = {".xlsx", ".csv"}
 
+
+def _read_bytes(source) -> bytes:
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.is_file():
             raise DomainError(ErrorCode.NOT_FOUND, f"找不到文件：{path}")
-        if path.suffix.lower() != ".xlsx":
-            raise DomainError(ErrorCode.UPLOAD_INVALID, f"文件格式不支持：{path.name}，只接受 .xlsx 文件。")
+        suffix = path.suffix.lower()
+        if suffix == ".xls":
+            raise DomainError(ErrorCode.UPLOAD_INVALID, LEGACY_XLS_REFUSED)
+        if suffix not in ACCEPTED_SUFFIXES:
+            raise DomainError(ErrorCode.UPLOAD_INVALID, f"文件格式不支持：{path.name}，只接受 .xlsx 或 .csv 文件。")
         try:
-            source = io.BytesIO(path.read_bytes())
+            return path.read_bytes()
         except OSError as exc:
             raise DomainError(ErrorCode.UPLOAD_INVALID, f"无法读取文件：{path.name}（{exc.strerror}）。") from exc
-    elif hasattr(source, "seek"):
+    if hasattr(source, "seek"):
         source.seek(0)
+    return source.read()
+
+
+def _file_format(name: str, data: bytes) -> str:
+    """"xlsx" or "csv": the bytes decide where they can (a zip is a workbook), else the file's name."""
+    suffix = Path(name).suffix.lower()
+    if data.startswith(OLE2_MAGIC) or suffix == ".xls":
+        raise DomainError(ErrorCode.UPLOAD_INVALID, LEGACY_XLS_REFUSED)
+    if not data.startswith(ZIP_MAGIC) and suffix == ".csv":
+        return "csv"
+    return "xlsx"
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    """Rows of a CSV saved by Excel or WPS: UTF-8 (with or without BOM), else GB18030."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DomainError(ErrorCode.UPLOAD_INVALID, "无法读取文件：CSV 文件的编码无法识别，请另存为 CSV（UTF-8）后重试。")
     try:
-        return load_workbook(source, read_only=True, data_only=True)
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise DomainError(ErrorCode.UPLOAD_INVALID, f"无法读取文件：不是有效的 CSV 文件（{exc}）。") from exc
+
+
+def _read_xlsx(data: bytes, progress: ProgressCallback | None) -> ParsedRoster:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, InvalidFileException, KeyError, XML errors …
         raise DomainError(ErrorCode.UPLOAD_INVALID, "无法读取文件：不是有效的 .xlsx 文件。") from exc
-
-
-def read_roster(source, *, progress: ProgressCallback | None = None) -> ParsedRoster:
-    """Read and validate every row of the first sheet. File-level failures raise DomainError."""
-    workbook = _open_workbook(source)
     try:
         if not workbook.worksheets:
             raise DomainError(ErrorCode.UPLOAD_INVALID, "文件中没有工作表。")
@@ -133,14 +168,26 @@ def read_roster(source, *, progress: ProgressCallback | None = None) -> ParsedRo
         estimate = sheet.max_row or 0
         # Some writers record a wrong dimension (e.g. "A1"); read what is really there.
         sheet.reset_dimensions()
-        parsed = _parse_rows(sheet.iter_rows(min_row=1, values_only=True), estimate=estimate, progress=progress)
+        return _parse_rows(sheet.iter_rows(min_row=1, values_only=True), estimate=estimate, progress=progress)
     except DomainError:
         raise
     except Exception as exc:
         raise DomainError(ErrorCode.UPLOAD_INVALID, "无法读取文件：文件已损坏或不是有效的 .xlsx 文件。") from exc
     finally:
         workbook.close()
-    parsed.source_name = source_name(source)
+
+
+def read_roster(source, *, progress: ProgressCallback | None = None) -> ParsedRoster:
+    """Read and validate every row of the first sheet of an .xlsx, or of a .csv. File-level failures raise
+    DomainError; both formats then go through the same row rules."""
+    name = source_name(source)
+    data = _read_bytes(source)
+    if _file_format(name, data) == "csv":
+        rows = _csv_rows(data)
+        parsed = _parse_rows(rows, estimate=len(rows), progress=progress)
+    else:
+        parsed = _read_xlsx(data, progress)
+    parsed.source_name = name
     return parsed
 
 
@@ -176,37 +223,74 @@ def _header_map(values, row_number: int, warnings: list[Problem], errors: list[P
     return index
 
 
+HEADER_SEARCH_ROWS = 5
+
+
+def _known_columns(values) -> int:
+    return len({name for name in map(c.normalise_header, values) if name in c.COLUMNS})
+
+
+def _has_required_columns(values) -> bool:
+    names = {c.normalise_header(raw) for raw in values}
+    return all(name in names for name in c.REQUIRED_COLUMNS)
+
+
+def _find_header(rows) -> tuple[int | None, tuple | None, bool]:
+    """(row number, values) of the header: the first of the first HEADER_SEARCH_ROWS rows that holds every
+    required column (a title or blank rows may come before it). Without one, the row holding the most template
+    columns, so its missing columns can be named; (None, None, any content) when no row names any column."""
+    best: tuple[int, int, tuple] | None = None  # (known columns, row number, values)
+    seen_content = False
+    for number, values in enumerate(rows, start=1):
+        if not _is_blank(values):
+            seen_content = True
+            if _has_required_columns(values):
+                return number, values, True
+            known = _known_columns(values)
+            if known and (best is None or known > best[0]):
+                best = (known, number, values)
+        if number == HEADER_SEARCH_ROWS:
+            break
+    if best is not None:
+        return best[1], best[2], True
+    if not seen_content:
+        seen_content = any(not _is_blank(values) for values in rows)
+    return None, None, seen_content
+
+
 def _parse_rows(rows: Iterable[tuple], *, estimate: int, progress: ProgressCallback | None) -> ParsedRoster:
     rows = iter(rows)  # the header search and the data loop share one pass over the sheet
     errors: list[Problem] = []
     warnings: list[Problem] = []
-    header_row = None
-    index: dict[str, int] = {}
-    for number, values in enumerate(rows, start=1):
-        if _is_blank(values):
-            continue
-        header_row = number
-        index = _header_map(values, number, warnings, errors)
-        break
+    header_row, values, has_content = _find_header(rows)
     if header_row is None:
-        return ParsedRoster([], [Problem(1, "", "文件中没有内容：找不到表头行")], warnings, None, 0)
+        if not has_content:
+            return ParsedRoster([], [Problem(1, "", "文件中没有内容：找不到表头行")], warnings, None, 0)
+        required = "、".join(c.REQUIRED_COLUMNS)
+        message = f"前 {HEADER_SEARCH_ROWS} 行中找不到表头行：表头须包含必填列 {required}，这几列都没有找到"
+        return ParsedRoster([], [Problem(None, "", message)], warnings, None, 0)
+    index = _header_map(values, header_row, warnings, errors)
     if errors:
         return ParsedRoster([], errors, warnings, header_row, 0)
 
     validator = _RowValidator(index, errors)
     total = max(estimate - header_row, 0)
     data_rows = 0
+    below_header = 0  # non-blank rows under the header, samples included
     for number, values in enumerate(rows, start=header_row + 1):
         if progress is not None and (number - header_row) % PROGRESS_EVERY == 0:
             progress(number - header_row, max(total, number - header_row))
         cells = validator.cells(values)
         if all(value is None for value in cells):
             continue
+        below_header += 1
         if _is_sample(cells):
             warnings.append(Problem(number, "", "这是模板中的示例行，已跳过"))
             continue
         data_rows += 1
         validator.validate(number, cells)
+    if not below_header:
+        errors.append(Problem(None, "", f"没有房屋数据：第{header_row}行的表头下面没有任何房屋行"))
     if progress is not None:
         progress(data_rows, data_rows)
     return ParsedRoster(validator.rows, errors, warnings, header_row, data_rows)

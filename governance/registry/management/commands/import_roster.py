@@ -9,13 +9,13 @@ MAX_LISTED = 200
 
 class Command(BaseCommand):
     help = (
-        "导入业主名册（.xlsx）：import_roster CODE FILE.xlsx [--dry-run]。"
+        "导入业主名册（.xlsx 或 .csv）：import_roster CODE FILE.xlsx [--dry-run]。"
         "整个文件校验无误才写入；有错误时逐条列出“第N行 列名: 原因”并以 1 退出。"
     )
 
     def add_arguments(self, parser):
         parser.add_argument("code", help="小区编码")
-        parser.add_argument("file", help="名册文件（.xlsx）")
+        parser.add_argument("file", help="名册文件（.xlsx，或 UTF-8/GB18030 编码的 .csv）")
         parser.add_argument("--dry-run", action="store_true", help="只校验并预览变化，不写入任何数据")
 
     def handle(self, *args, **options):
