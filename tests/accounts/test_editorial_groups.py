@@ -9,7 +9,7 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission
 
 from home.services import ensure_community_page
-from portal.accounts import services
+from governance.registry import memberships as services
 from home.editorial import COMMUNITY_GROUP_PREFIX, MODERATORS_GROUP, editorial_groups_sync
 from portal.accounts.models import Membership, Role
 from tests.factories import CommunityFactory, UserFactory

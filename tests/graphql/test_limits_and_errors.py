@@ -41,7 +41,7 @@ def test_cyclic_fragments_are_rejected_by_standard_validation_first(gql, setting
 
 
 def test_unexpected_failure_is_generic_and_leaks_nothing(gql_as, monkeypatch):
-    from portal.accounts import schema as accounts_schema
+    from governance.registry import account_schema as accounts_schema
 
     def boom(user):
         raise RuntimeError("secret internals: /srv/app/db password=hunter2")
