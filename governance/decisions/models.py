@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.storage import private_storage
 
 from governance.voting.choices import Channel, SignatureMethod
+from governance.voting.models import AbstractBallot, AbstractRollUnit, AbstractVotingRight
 from governance.voting.tally import RULE_MAJORITY, RULE_THREE_QUARTERS, Rule
 
 
@@ -156,15 +157,10 @@ class MotionAttachment(models.Model):
         verbose_name_plural = _("附件")
 
 
-class VotingRight(models.Model):
+class VotingRight(AbstractVotingRight):
     """One person-group on the frozen roll: its units, their area, headcount 1."""
 
     motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="rights")
-    key = models.CharField(_("表决权键"), max_length=40)
-    label = models.CharField(_("表决权人"), max_length=200)
-    area = models.DecimalField(_("专有面积"), max_digits=12, decimal_places=2)
-    area_cents = models.BigIntegerField(_("专有面积（0.01㎡）"), help_text=_("面积的整数形式，计票时精确求和"))
-    is_developer = models.BooleanField(_("开发商"), default=False)
     persons = models.ManyToManyField("registry.Person", blank=True, related_name="voting_rights")
 
     class Meta:
@@ -172,16 +168,10 @@ class VotingRight(models.Model):
         verbose_name_plural = _("表决权")
         constraints = [models.UniqueConstraint(fields=["motion", "key"], name="voting_right_unique_key")]
 
-    def __str__(self):
-        return self.label
 
-
-class RollUnit(models.Model):
+class RollUnit(AbstractRollUnit):
     right = models.ForeignKey(VotingRight, on_delete=models.CASCADE, related_name="roll_units")
     motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="roll_units")
-    unit = models.ForeignKey("registry.Unit", on_delete=models.PROTECT, related_name="+")
-    label = models.CharField(max_length=80)
-    area = models.DecimalField(max_digits=10, decimal_places=2)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["motion", "unit"], name="roll_unit_once_per_motion")]
@@ -193,29 +183,16 @@ class Choice(models.TextChoices):
     ABSTAIN = "abstain", _("弃权")
 
 
-class Ballot(models.Model):
+class Ballot(AbstractBallot):
     """One ballot per voting right — enforced by the database, not only by a check."""
 
     motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="ballots")
     right = models.OneToOneField(VotingRight, on_delete=models.CASCADE, related_name="ballot")
     choice = models.CharField(_("选项"), max_length=10, choices=Choice.choices)
-    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
-    cast_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="+", verbose_name=_("投票人"))
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("录入人"))
     scan = models.FileField(_("纸质表决票扫描件"), storage=private_storage, upload_to="ballots/scans/%Y/%m/",
                             blank=True)
     signature = models.FileField(_("电子签名"), storage=private_storage, upload_to="ballots/signatures/%Y/%m/",
                                  blank=True)
-    face_reference = models.CharField(_("人脸核验凭证"), max_length=100, blank=True)
-    void = models.BooleanField(_("废票"), default=False)
-    void_reason = models.CharField(_("废票理由"), max_length=200, blank=True)
-    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="+", verbose_name=_("认定人"))
-    revision = models.PositiveIntegerField(_("修改次数"), default=0)
-    cast_at = models.DateTimeField(_("投票时间"))
-    updated_at = models.DateTimeField(_("更新时间"))
 
     class Meta:
         verbose_name = _("表决票")

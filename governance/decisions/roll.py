@@ -6,14 +6,10 @@ to the motion's tables are here. Built in a handful of queries and bulk inserts.
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from governance.registry.models import Unit
-from governance.voting.roll import group_rights, roster_change_notes
-from portal.bulk import insert_rows
+from governance.voting.roll import group_rights, roster_change_notes, write_roll
 
 from .models import Motion, MotionStatus, RollUnit, RosterChangeNote, ScopeKind, VotingRight
-
 
 
 def scope_units(motion: Motion):
@@ -31,22 +27,7 @@ def freeze_roll(motion: Motion) -> int:
     Returns the number of rights. Call inside a transaction.
     """
     groups = group_rights(scope_units(motion))
-    now = timezone.now()
-    insert_rows(VotingRight, [
-        {"motion_id": motion.pk, "key": key, "label": g["label"][:200], "area": g["area"],
-         "area_cents": int(g["area"] * 100), "is_developer": key == "developer"}
-        for key, g in groups.items()
-    ], now=now)
-    right_ids = dict(VotingRight.objects.filter(motion=motion).values_list("key", "pk"))
-    insert_rows(RollUnit, [
-        {"right_id": right_ids[key], "motion_id": motion.pk, "unit_id": unit.pk, "label": unit.label,
-         "area": unit.area}
-        for key, g in groups.items() for unit in g["units"]
-    ], now=now)
-    insert_rows(VotingRight.persons.through, [
-        {"votingright_id": right_ids[key], "person_id": person_id}
-        for key, g in groups.items() for person_id in sorted(g["persons"])
-    ], now=now)
+    write_roll(groups, right_model=VotingRight, unit_model=RollUnit, vote_field="motion", vote_id=motion.pk)
     motion.roll_area_cents = sum(int(g["area"] * 100) for g in groups.values())
     motion.roll_heads = len(groups)
     return len(groups)

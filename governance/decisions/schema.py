@@ -21,6 +21,7 @@ from django.urls import reverse
 from governance.errors import DomainError, ErrorCode
 from governance.registry.schema import CommunityType
 from governance.registry import roles
+from governance.voting import ballots
 from portal.graphql.auth import current_user
 from portal.graphql.enums import enum_from_choices
 from portal.graphql.errors import not_authenticated
@@ -428,11 +429,7 @@ def _right_for(user, right_id) -> VotingRight:
     if str(right_id).isdigit():
         right = VotingRight.objects.filter(motion__in=selectors.motions_for(user), pk=int(right_id)).first()
     if right is None:
-        from governance.registry.models import Ownership
-
-        if not Ownership.objects.filter(person__user=user, verified=True, ends_on__isnull=True).exists():
-            raise DomainError(ErrorCode.NOT_VERIFIED, "只有已认证的业主才能投票。", field="right_id")
-        raise DomainError(ErrorCode.NOT_ON_ROLL, "您不在本次表决的表决名册中。", field="right_id")
+        raise ballots.why_cannot_cast(user, words=ballots.MOTION_WORDS, field="right_id")
     return right
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from governance.audit.services import audit_record
 from governance.errors import DomainError, ErrorCode
 from governance.registry import roles
-from portal.uploads import PROOF, SIGNATURE, validate_upload
+from governance.voting import ballots
+from portal.uploads import PROOF, validate_upload
 
 from . import selectors
 from .models import (
@@ -27,7 +28,6 @@ from .models import (
     rule_not_looser,
 )
 from .roll import freeze_roll
-from governance.voting.signatures import verify_face
 
 MAX_ATTACHMENTS = 5
 
@@ -225,14 +225,8 @@ def _voting_window_open(motion: Motion, now: datetime) -> bool:
 
 
 def _signature_fields(motion: Motion, *, user, signature, face_token) -> dict:
-    fields: dict = {}
-    if motion.signature_method in (SignatureMethod.HANDWRITTEN, SignatureMethod.FACE):
-        if signature is None:
-            raise DomainError(ErrorCode.SIGNATURE_REQUIRED, "本次表决需要手写电子签名。", field="signature")
-        fields["signature"] = validate_upload(signature, SIGNATURE, name_stem=f"sig-{motion.pk}")
-    if motion.signature_method == SignatureMethod.FACE:
-        fields["face_reference"] = verify_face(user=user, token=face_token)
-    return fields
+    return ballots.signature_fields(motion, user=user, signature=signature, face_token=face_token,
+                                    name_stem=f"sig-{motion.pk}", words=ballots.MOTION_WORDS)
 
 
 @transaction.atomic
@@ -244,9 +238,7 @@ def ballot_cast(*, right: VotingRight, choice: str, actor, signature=None, face_
         raise DomainError(ErrorCode.INVALID, "请选择同意、反对或弃权。", field="choice")
     motion = Motion.objects.select_related("community").get(pk=right.motion_id)
     if not roles.can_cast_for_right(actor, right):
-        if not roles.is_member(actor, motion.community) or not actor.persons.exists():
-            raise DomainError(ErrorCode.NOT_VERIFIED, "只有已认证的业主才能投票。")
-        raise DomainError(ErrorCode.NOT_ON_ROLL, "您不在本次表决的表决名册中。")
+        raise ballots.why_cannot_cast(actor, motion.community, words=ballots.MOTION_WORDS)
     if not _voting_window_open(motion, now):
         raise DomainError(ErrorCode.WINDOW_CLOSED, "不在表决时间内。")
     right = VotingRight.objects.select_for_update().get(pk=right.pk)
@@ -256,36 +248,19 @@ def ballot_cast(*, right: VotingRight, choice: str, actor, signature=None, face_
                               face_token=face_token, now=now)
     extra = _signature_fields(motion, user=actor, signature=signature, face_token=face_token)
     ballot = Ballot(motion=motion, right=right, choice=choice, channel=Channel.ONLINE, cast_by=actor,
-                    cast_at=now, updated_at=now, face_reference=extra.get("face_reference", ""))
-    if "signature" in extra:
-        ballot.signature.save(extra["signature"].name, extra["signature"], save=False)
-    try:
-        with transaction.atomic():
-            ballot.save()
-    except IntegrityError as exc:  # another request cast for this right in the same instant
-        raise DomainError(ErrorCode.ALREADY_VOTED, "该表决权已投票。") from exc
+                    cast_at=now, updated_at=now)
+    ballots.save_online(ballot, extra)
     _audit(motion, actor, "ballot.cast", right=right.key, choice=choice, channel="online",
            signed=bool(ballot.signature), face=ballot.face_reference)
     return ballot
 
 
 def _ballot_change(ballot: Ballot, *, motion, choice, actor, signature, face_token, now) -> Ballot:
-    if ballot.channel == Channel.PAPER:
-        raise DomainError(ErrorCode.ALREADY_VOTED, "该表决权已有纸质表决票。")
-    if not motion.allow_change:
-        raise DomainError(ErrorCode.ALREADY_VOTED, "您已投票，本次表决不允许改票。")
-    if ballot.void:
-        raise DomainError(ErrorCode.ALREADY_VOTED, "该表决票已被认定为废票。")
+    ballots.refuse_change(ballot, allow_change=motion.allow_change, words=ballots.MOTION_WORDS)
     previous = ballot.choice
     extra = _signature_fields(motion, user=actor, signature=signature, face_token=face_token)
     ballot.choice = choice
-    ballot.cast_by = actor
-    ballot.updated_at = now
-    ballot.revision += 1
-    if "signature" in extra:
-        ballot.signature.save(extra["signature"].name, extra["signature"], save=False)
-    ballot.face_reference = extra.get("face_reference", ballot.face_reference)
-    ballot.save()
+    ballots.save_change(ballot, actor=actor, now=now, extra=extra)
     _audit(motion, actor, "ballot.change", right=ballot.right.key, previous=previous, choice=choice,
            revision=ballot.revision)
     return ballot
@@ -302,20 +277,12 @@ def paper_ballot_enter(*, right: VotingRight, choice: str, actor, scan, now: dat
         raise DomainError(ErrorCode.INVALID, "请选择同意、反对或弃权。", field="choice")
     if motion.status != MotionStatus.VOTING:
         raise DomainError(ErrorCode.WINDOW_CLOSED, "只能在表决期间录入纸质表决票。")
-    if scan is None:
-        raise DomainError(ErrorCode.INVALID, "请上传纸质表决票的扫描件。", field="scan")
+    ballots.require_scan(scan, words=ballots.MOTION_WORDS)
     right = VotingRight.objects.select_for_update().get(pk=right.pk)
-    if Ballot.objects.filter(right=right).exists():
-        raise DomainError(ErrorCode.ALREADY_VOTED, "该表决权已投票，不能重复录入。")
-    clean = validate_upload(scan, PROOF, name_stem=f"scan-{motion.pk}-{right.pk}")
+    ballots.refuse_second_paper(Ballot, right)
     ballot = Ballot(motion=motion, right=right, choice=choice, channel=Channel.PAPER, entered_by=actor,
                     cast_at=now, updated_at=now)
-    ballot.scan.save(clean.name, clean, save=False)
-    try:
-        with transaction.atomic():
-            ballot.save()
-    except IntegrityError as exc:
-        raise DomainError(ErrorCode.ALREADY_VOTED, "该表决权已投票，不能重复录入。") from exc
+    ballots.save_paper(ballot, scan=scan, name_stem=f"scan-{motion.pk}-{right.pk}")
     _audit(motion, actor, "ballot.paper", right=right.key, choice=choice)
     return ballot
 
@@ -326,16 +293,11 @@ def ballot_void(*, ballot: Ballot, actor, reason: str) -> Ballot:
     motion = Motion.objects.select_related("community").get(pk=ballot.motion_id)
     if not roles.can_manage_motions(actor, motion.community):
         raise _deny()
-    if not (reason or "").strip():
-        raise DomainError(ErrorCode.INVALID, "认定废票必须填写理由。", field="reason")
+    reason = ballots.void_reason(reason)
     if motion.status not in (MotionStatus.VOTING, MotionStatus.CLOSED) or motion.announced_at:
         raise DomainError(ErrorCode.INVALID, "只能在表决期间或截止后公告前认定废票。")
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
-    if ballot.void:
-        raise DomainError(ErrorCode.INVALID, "该表决票已是废票。")
-    ballot.void, ballot.void_reason, ballot.voided_by = True, reason.strip()[:200], actor
-    ballot.updated_at = timezone.now()
-    ballot.save(update_fields=["void", "void_reason", "voided_by", "updated_at"])
+    ballots.mark_void(ballot, actor=actor, reason=reason, now=timezone.now(), words=ballots.MOTION_WORDS)
     if motion.status == MotionStatus.CLOSED:
         Motion.objects.filter(pk=motion.pk).update(result=selectors.motion_result(motion).to_dict())
     _audit(motion, actor, "ballot.void", right=ballot.right.key, reason=ballot.void_reason)

@@ -13,6 +13,7 @@ from governance.errors import DomainError, ErrorCode
 from portal.uploads import upload_from_data_url
 from governance.registry.models import Building
 from governance.registry import roles
+from governance.voting import ballots
 
 from . import selectors, services
 from .exports import vote_details_xlsx
@@ -78,7 +79,7 @@ def motion_cast(request, motion_id: int):
     right = selectors.rights_for_user(motion, request.user).filter(pk=request.POST.get("right")).first()
     try:
         if right is None:
-            raise DomainError(ErrorCode.NOT_ON_ROLL, "您不在本次表决的表决名册中。")
+            raise ballots.why_cannot_cast(request.user, motion.community, words=ballots.MOTION_WORDS)
         services.ballot_cast(right=right, choice=request.POST.get("choice", ""), actor=request.user,
                              signature=upload_from_data_url(request.POST.get("signature", "")),
                              face_token=request.POST.get("face_token") or None)

@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.voting.choices import Channel, SignatureMethod
+from governance.voting.models import AbstractBallot, AbstractRollUnit, AbstractVotingRight
 from governance.voting.tally import RULE_MAJORITY, Rule
 from portal.storage import private_storage
 
@@ -209,14 +210,10 @@ class Candidate(models.Model):
         return f"{self.name}（#{self.pk}）"
 
 
-class ElectionRight(models.Model):
+class ElectionRight(AbstractVotingRight):
     """One person-group on a round's frozen roll: its units, their area, headcount 1."""
 
     round = models.ForeignKey(ElectionRound, on_delete=models.CASCADE, related_name="rights")
-    key = models.CharField(_("表决权键"), max_length=40)
-    label = models.CharField(_("表决权人"), max_length=200)
-    area = models.DecimalField(_("专有面积"), max_digits=12, decimal_places=2)
-    is_developer = models.BooleanField(_("开发商"), default=False)
     persons = models.ManyToManyField("registry.Person", blank=True, related_name="election_rights")
 
     class Meta:
@@ -224,16 +221,10 @@ class ElectionRight(models.Model):
         verbose_name_plural = _("选举表决权")
         constraints = [models.UniqueConstraint(fields=["round", "key"], name="election_right_unique_key")]
 
-    def __str__(self):
-        return self.label
 
-
-class ElectionRollUnit(models.Model):
+class ElectionRollUnit(AbstractRollUnit):
     right = models.ForeignKey(ElectionRight, on_delete=models.CASCADE, related_name="roll_units")
     round = models.ForeignKey(ElectionRound, on_delete=models.CASCADE, related_name="roll_units")
-    unit = models.ForeignKey("registry.Unit", on_delete=models.PROTECT, related_name="+")
-    label = models.CharField(max_length=80)
-    area = models.DecimalField(max_digits=10, decimal_places=2)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "unit"], name="election_roll_unit_once")]
@@ -247,30 +238,17 @@ class ElectionRosterChangeNote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
 
-class ElectionBallot(models.Model):
+class ElectionBallot(AbstractBallot):
     """One ballot per voting right — enforced by the database (OneToOne), not only by a check."""
 
     round = models.ForeignKey(ElectionRound, on_delete=models.CASCADE, related_name="ballots")
     right = models.OneToOneField(ElectionRight, on_delete=models.CASCADE, related_name="ballot")
     selections = models.ManyToManyField(Candidate, through="ElectionSelection", related_name="ballots",
                                         verbose_name=_("所选候选人"))
-    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
-    cast_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="+", verbose_name=_("投票人"))
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("录入人"))
     scan = models.FileField(_("纸质选票扫描件"), storage=private_storage, upload_to="elections/scans/%Y/%m/",
                             blank=True)
     signature = models.FileField(_("电子签名"), storage=private_storage,
                                  upload_to="elections/ballot-signatures/%Y/%m/", blank=True)
-    face_reference = models.CharField(_("人脸核验凭证"), max_length=100, blank=True)
-    void = models.BooleanField(_("废票"), default=False)
-    void_reason = models.CharField(_("废票理由"), max_length=200, blank=True)
-    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="+", verbose_name=_("认定人"))
-    revision = models.PositiveIntegerField(_("修改次数"), default=0)
-    cast_at = models.DateTimeField(_("投票时间"))
-    updated_at = models.DateTimeField(_("更新时间"))
 
     class Meta:
         verbose_name = _("选票")

@@ -4,42 +4,21 @@ One unit is one person, except: all developer-held units together are one right,
 several units is one right (units grouped by their primary owner). Co-owners share their unit's
 right. A unit with no owner on the roster is a right of its own (it can only vote on paper).
 
-The grouping is the motions' own (`governance.voting.roll.group_rights`); only the writes to the
-election's tables are here. An election's scope is always the whole community.
+The grouping and the writing are the kernel's (`governance.voting.roll`). An election's scope is always the whole community.
 """
 
 from __future__ import annotations
 
-from governance.voting.roll import group_rights, roster_change_notes
-from governance.voting.tally import DEVELOPER_KEY
 from governance.registry.models import Unit
+from governance.voting.roll import group_rights, roster_change_notes, write_roll
 
 from .models import ElectionRight, ElectionRollUnit, ElectionRosterChangeNote, ElectionRound, RoundStatus
-
-BATCH = 2000
 
 
 def freeze_election_roll(election: ElectionRound) -> int:
     """Write the rights and roll units of `election`. Returns the number of rights. Call inside a transaction."""
     groups = group_rights(Unit.objects.filter(community=election.community))
-    ElectionRight.objects.bulk_create(
-        [ElectionRight(round=election, key=key, label=g["label"][:200], area=g["area"],
-                       is_developer=key == DEVELOPER_KEY)
-         for key, g in groups.items()],
-        batch_size=BATCH,
-    )
-    right_ids = dict(ElectionRight.objects.filter(round=election).values_list("key", "pk"))
-    ElectionRollUnit.objects.bulk_create(
-        [ElectionRollUnit(right_id=right_ids[key], round=election, unit_id=unit.pk, label=unit.label, area=unit.area)
-         for key, g in groups.items() for unit in g["units"]],
-        batch_size=BATCH,
-    )
-    through = ElectionRight.persons.through
-    through.objects.bulk_create(
-        [through(electionright_id=right_ids[key], person_id=person_id)
-         for key, g in groups.items() for person_id in sorted(g["persons"])],
-        batch_size=BATCH,
-    )
+    write_roll(groups, right_model=ElectionRight, unit_model=ElectionRollUnit, vote_field="round", vote_id=election.pk)
     return len(groups)
 
 

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from governance.errors import DomainError, ErrorCode
 from governance.registry.schema import CommunityType
 from governance.registry import roles
+from governance.voting import ballots
 from portal.graphql.auth import current_user
 from portal.graphql.enums import enum_from_choices
 from portal.graphql.errors import not_authenticated
@@ -316,11 +317,12 @@ class CastElectionBallot(DomainMutation):
             rights = rights.filter(pk=int(right_id)) if str(right_id).isdigit() else rights.none()
         rights = list(rights[:2])
         if not rights:
-            if not roles.can_stand_for_election(user, election.community):
-                raise DomainError(ErrorCode.NOT_VERIFIED, "只有已认证的业主才能投票。")
-            if election.status != RoundStatus.VOTING:
-                raise DomainError(ErrorCode.WINDOW_CLOSED, "不在投票时间内。")
-            raise DomainError(ErrorCode.NOT_ON_ROLL, "您不在本次选举的表决名册中。", field="right_id")
+            refusal = ballots.why_cannot_cast(user, election.community, words=ballots.ELECTION_WORDS)
+            if refusal.code == ErrorCode.NOT_ON_ROLL:
+                if election.status != RoundStatus.VOTING:
+                    raise DomainError(ErrorCode.WINDOW_CLOSED, "不在投票时间内。")
+                refusal.field = "right_id"
+            raise refusal
         if len(rights) > 1:
             raise DomainError(ErrorCode.INVALID, "您有多个表决权，请指定 rightId。", field="right_id")
         try:

@@ -13,13 +13,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from governance.audit.services import audit_record
-from governance.voting.signatures import verify_face
 from governance.errors import DomainError, ErrorCode
-from governance.registry.models import Person
 from governance.registry import roles
-from portal.accounts.models import Role
 from governance.registry.memberships import membership_grant
-from portal.uploads import PROOF, SIGNATURE, validate_upload
+from governance.registry.models import Person
+from governance.voting import ballots
+from portal.accounts.models import Role
+from portal.uploads import SIGNATURE, validate_upload
 
 from . import selectors
 from .models import (
@@ -389,14 +389,8 @@ def _selected(election: ElectionRound, candidates) -> list[Candidate]:
 
 
 def _signature_fields(election: ElectionRound, *, user, signature, face_token) -> dict:
-    fields: dict = {}
-    if election.signature_method in (SignatureMethod.HANDWRITTEN, SignatureMethod.FACE):
-        if signature is None:
-            raise DomainError(ErrorCode.SIGNATURE_REQUIRED, "本次选举需要手写电子签名。", field="signature")
-        fields["signature"] = validate_upload(signature, SIGNATURE, name_stem=f"esig-{election.pk}")
-    if election.signature_method == SignatureMethod.FACE:
-        fields["face_reference"] = verify_face(user=user, token=face_token)
-    return fields
+    return ballots.signature_fields(election, user=user, signature=signature, face_token=face_token,
+                                    name_stem=f"esig-{election.pk}", words=ballots.ELECTION_WORDS)
 
 
 def _write_selections(ballot: ElectionBallot, chosen: list[Candidate]) -> None:
@@ -411,9 +405,7 @@ def election_ballot_cast(*, right: ElectionRight, candidates, actor, signature=N
     now = now or timezone.now()
     election = ElectionRound.objects.select_related("community").get(pk=right.round_id)
     if not roles.can_cast_for_election_right(actor, right):
-        if not roles.is_member(actor, election.community) or not actor.persons.exists():
-            raise DomainError(ErrorCode.NOT_VERIFIED, "只有已认证的业主才能投票。")
-        raise DomainError(ErrorCode.NOT_ON_ROLL, "您不在本次选举的表决名册中。")
+        raise ballots.why_cannot_cast(actor, election.community, words=ballots.ELECTION_WORDS)
     if election.status != RoundStatus.VOTING or now >= election.voting_closes_at:
         raise DomainError(ErrorCode.WINDOW_CLOSED, "不在投票时间内。")
     chosen = _selected(election, candidates)
@@ -424,14 +416,8 @@ def election_ballot_cast(*, right: ElectionRight, candidates, actor, signature=N
                               face_token=face_token, now=now)
     extra = _signature_fields(election, user=actor, signature=signature, face_token=face_token)
     ballot = ElectionBallot(round=election, right=right, channel=Channel.ONLINE, cast_by=actor, cast_at=now,
-                            updated_at=now, face_reference=extra.get("face_reference", ""))
-    if "signature" in extra:
-        ballot.signature.save(extra["signature"].name, extra["signature"], save=False)
-    try:
-        with transaction.atomic():
-            ballot.save()
-    except IntegrityError as exc:  # another request cast for this right in the same instant
-        raise DomainError(ErrorCode.ALREADY_VOTED, "该表决权已投票。") from exc
+                            updated_at=now)
+    ballots.save_online(ballot, extra)
     _write_selections(ballot, chosen)
     _audit(election.community, actor, "election.ballot.cast", ballot, right=right.key,
            selections=[c.pk for c in chosen], channel="online", signed=bool(ballot.signature),
@@ -440,21 +426,10 @@ def election_ballot_cast(*, right: ElectionRight, candidates, actor, signature=N
 
 
 def _ballot_change(ballot: ElectionBallot, *, election, chosen, actor, signature, face_token, now) -> ElectionBallot:
-    if ballot.channel == Channel.PAPER:
-        raise DomainError(ErrorCode.ALREADY_VOTED, "该表决权已有纸质选票。")
-    if not election.allow_change:
-        raise DomainError(ErrorCode.ALREADY_VOTED, "您已投票，本次选举不允许改票。")
-    if ballot.void:
-        raise DomainError(ErrorCode.ALREADY_VOTED, "该选票已被认定为废票。")
+    ballots.refuse_change(ballot, allow_change=election.allow_change, words=ballots.ELECTION_WORDS)
     previous = sorted(ballot.selection_rows.values_list("candidate_id", flat=True))
     extra = _signature_fields(election, user=actor, signature=signature, face_token=face_token)
-    ballot.cast_by = actor
-    ballot.updated_at = now
-    ballot.revision += 1
-    if "signature" in extra:
-        ballot.signature.save(extra["signature"].name, extra["signature"], save=False)
-    ballot.face_reference = extra.get("face_reference", ballot.face_reference)
-    ballot.save()
+    ballots.save_change(ballot, actor=actor, now=now, extra=extra)
     _write_selections(ballot, chosen)
     _audit(election.community, actor, "election.ballot.change", ballot, right=ballot.right.key, previous=previous,
            selections=[c.pk for c in chosen], revision=ballot.revision)
@@ -470,21 +445,13 @@ def election_paper_ballot_enter(*, right: ElectionRight, candidates, actor, scan
     now = now or timezone.now()
     if election.status != RoundStatus.VOTING:
         raise DomainError(ErrorCode.WINDOW_CLOSED, "只能在投票期间录入纸质选票。")
-    if scan is None:
-        raise DomainError(ErrorCode.INVALID, "请上传纸质选票的扫描件。", field="scan")
+    ballots.require_scan(scan, words=ballots.ELECTION_WORDS)
     chosen = _selected(election, candidates)
     right = ElectionRight.objects.select_for_update().get(pk=right.pk)
-    if ElectionBallot.objects.filter(right=right).exists():
-        raise DomainError(ErrorCode.ALREADY_VOTED, "该表决权已投票，不能重复录入。")
-    clean = validate_upload(scan, PROOF, name_stem=f"escan-{election.pk}-{right.pk}")
+    ballots.refuse_second_paper(ElectionBallot, right)
     ballot = ElectionBallot(round=election, right=right, channel=Channel.PAPER, entered_by=actor, cast_at=now,
                             updated_at=now)
-    ballot.scan.save(clean.name, clean, save=False)
-    try:
-        with transaction.atomic():
-            ballot.save()
-    except IntegrityError as exc:
-        raise DomainError(ErrorCode.ALREADY_VOTED, "该表决权已投票，不能重复录入。") from exc
+    ballots.save_paper(ballot, scan=scan, name_stem=f"escan-{election.pk}-{right.pk}")
     _write_selections(ballot, chosen)
     _audit(election.community, actor, "election.ballot.paper", ballot, right=right.key,
            selections=[c.pk for c in chosen])
@@ -496,18 +463,12 @@ def election_ballot_void(*, ballot: ElectionBallot, actor, reason: str) -> Elect
     """Declare a ballot void (废票) with a reason; void ballots do not participate. Recounts a closed round."""
     election = ElectionRound.objects.select_related("community").get(pk=ballot.round_id)
     _require_manager(election, actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(ErrorCode.INVALID, "认定废票必须填写理由。", field="reason")
+    reason = ballots.void_reason(reason)
     if election.status not in (RoundStatus.VOTING, RoundStatus.CLOSED) or election.members_made_at \
             or election.tie_resolution:
         raise DomainError(ErrorCode.INVALID, "只能在投票期间或截止后、公告及确定当选人之前认定废票。")
     ballot = ElectionBallot.objects.select_for_update().select_related("right").get(pk=ballot.pk)
-    if ballot.void:
-        raise DomainError(ErrorCode.INVALID, "该选票已是废票。")
-    ballot.void, ballot.void_reason, ballot.voided_by = True, reason[:200], actor
-    ballot.updated_at = timezone.now()
-    ballot.save(update_fields=["void", "void_reason", "voided_by", "updated_at"])
+    ballots.mark_void(ballot, actor=actor, reason=reason, now=timezone.now(), words=ballots.ELECTION_WORDS)
     if election.status == RoundStatus.CLOSED:
         ElectionRound.objects.filter(pk=election.pk).update(result=selectors.round_result(election).to_dict())
     _audit(election.community, actor, "election.ballot.void", ballot, right=ballot.right.key, reason=ballot.void_reason)

@@ -14,6 +14,7 @@ from governance.voting.tally import cents_to_str, percent
 from governance.errors import DomainError, ErrorCode
 from portal.uploads import upload_from_data_url
 from governance.registry import roles
+from governance.voting import ballots
 
 from . import selectors, services
 from .exports import election_details_xlsx
@@ -106,7 +107,7 @@ def election_cast(request, round_id: int):
     right = selectors.rights_for_user(election, request.user).filter(pk=request.POST.get("right") or None).first()
     try:
         if right is None:
-            raise DomainError(ErrorCode.NOT_ON_ROLL, "您不在本次选举的表决名册中。")
+            raise ballots.why_cannot_cast(request.user, election.community, words=ballots.ELECTION_WORDS)
         services.election_ballot_cast(right=right, candidates=request.POST.getlist("candidates"), actor=request.user,
                                       signature=upload_from_data_url(request.POST.get("signature", "")),
                                       face_token=request.POST.get("face_token") or None)

@@ -11,7 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
+
 from governance.registry.models import Ownership, OwnershipRole, unit_label
+from portal.bulk import insert_rows
+
+from .tally import DEVELOPER_KEY
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ def group_rights(units_qs) -> dict[str, dict]:
         unit = RollEntry(pk, unit_label(building, entrance, room), area)
         links = owners.get(pk, [])
         if developer_held:
-            key, label = "developer", "开发商（未售或未交付房屋）"
+            key, label = DEVELOPER_KEY, "开发商（未售或未交付房屋）"
         elif links:
             primary = next((link for link in links if link[2] == OwnershipRole.PRIMARY), links[0])
             key, label = f"p{primary[0]}", primary[1]
@@ -74,3 +79,27 @@ def roster_change_notes(rows, *, what: str) -> dict[int, str]:
         shown = "、".join(labels[:10]) + (f" 等 {len(labels)} 套" if len(labels) > 10 else "")
         notes[vote_id] = f"{what}：{shown}（表决名册不变）"[:300]
     return notes
+
+
+def write_roll(groups: dict[str, dict], *, right_model, unit_model, vote_field: str, vote_id: int) -> None:
+    """Write the rights, roll units and right persons of one vote from `group_rights` (bulk, in a few statements).
+
+    `vote_field` names the vote's foreign key on both models ("motion", "round", …). Call inside a transaction."""
+    now = timezone.now()
+    vote_column = f"{vote_field}_id"
+    insert_rows(right_model, [
+        {vote_column: vote_id, "key": key, "label": g["label"][:200], "area": g["area"],
+         "area_cents": int(g["area"] * 100), "is_developer": key == DEVELOPER_KEY}
+        for key, g in groups.items()
+    ], now=now)
+    right_ids = dict(right_model.objects.filter(**{vote_column: vote_id}).values_list("key", "pk"))
+    insert_rows(unit_model, [
+        {"right_id": right_ids[key], vote_column: vote_id, "unit_id": unit.pk, "label": unit.label, "area": unit.area}
+        for key, g in groups.items() for unit in g["units"]
+    ], now=now)
+    through = right_model.persons.through
+    right_column = f"{right_model._meta.model_name}_id"
+    insert_rows(through, [
+        {right_column: right_ids[key], "person_id": person_id}
+        for key, g in groups.items() for person_id in sorted(g["persons"])
+    ], now=now)
