@@ -11,17 +11,16 @@ per community and request. Query counts are pinned in tests/decisions/test_graph
 
 from __future__ import annotations
 
-import enum
-from decimal import Decimal
-
 import graphene
 from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 
 from governance.errors import DomainError, ErrorCode
-from governance.registry.schema import CommunityType
 from governance.registry import roles
+from governance.registry.schema import CommunityType
 from governance.voting import ballots
+from governance.voting.schema import VerdictEnum, VoteAmountType
+from governance.voting.tally import Result
 from portal.graphql.auth import current_user
 from portal.graphql.enums import enum_from_choices
 from portal.graphql.errors import not_authenticated
@@ -43,7 +42,6 @@ from .models import (
     SignatureMethod,
     VotingRight,
 )
-from governance.voting.tally import Result, cents_to_str
 
 # --- enums -----------------------------------------------------------------------------
 
@@ -53,19 +51,6 @@ SignatureMethodEnum = enum_from_choices("SignatureMethod", SignatureMethod, "签
 BallotChoiceEnum = enum_from_choices("BallotChoice", Choice, "表决选项")
 BallotChannelEnum = enum_from_choices("BallotChannel", Channel, "投票渠道")
 
-
-class Verdict(enum.Enum):
-    PASSED = "passed"
-    REJECTED = "rejected"
-    NO_QUORUM = "no_quorum"
-
-
-VERDICT_LABELS = {"passed": "通过", "rejected": "未通过", "no_quorum": "未达到参与表决要求"}
-
-VerdictEnum = graphene.Enum.from_enum(
-    Verdict, name="Verdict",
-    description=lambda v: "表决结论" if v is None else VERDICT_LABELS[v.value],
-)
 
 RESULT_STATES = (MotionStatus.CLOSED, MotionStatus.ANNOUNCED)
 
@@ -149,21 +134,6 @@ def _require_user(info):
 
 
 # --- types -----------------------------------------------------------------------------
-
-
-class VoteAmountType(graphene.ObjectType):
-    """专有面积与人数"""
-
-    class Meta:
-        name = "VoteAmount"
-
-    area = graphene.Decimal(required=True, description="专有面积（㎡），两位小数的十进制字符串，如 \"89.25\"")
-    heads = graphene.Int(required=True,
-                         description="人数（表决权数：一户一人，开发商未售房屋合计一人，一人多套计一人）")
-
-    @staticmethod
-    def resolve_area(amount, info):
-        return Decimal(cents_to_str(amount.cents))
 
 
 class MotionResultType(graphene.ObjectType):

@@ -7,7 +7,6 @@ and their ballots are prefetched there, nested resolvers only read `prefetched()
 
 from __future__ import annotations
 
-from decimal import Decimal
 
 import graphene
 from django.db.models import Exists, OuterRef, Prefetch
@@ -16,6 +15,7 @@ from governance.errors import DomainError, ErrorCode
 from governance.registry.schema import CommunityType
 from governance.registry import roles
 from governance.voting import ballots
+from governance.voting.schema import VERDICT_LABELS, VerdictEnum, VoteAmountType, amount_from_dict
 from portal.graphql.auth import current_user
 from portal.graphql.enums import enum_from_choices
 from portal.graphql.errors import not_authenticated
@@ -42,8 +42,6 @@ ElectionStatusEnum = enum_from_choices("ElectionStatus", RoundStatus, "选举状
 ElectionSignatureMethodEnum = enum_from_choices("ElectionSignatureMethod", SignatureMethod, "选票签名方式")
 ElectionChannelEnum = enum_from_choices("ElectionBallotChannel", Channel, "选票渠道")
 
-VERDICTS = {"no_quorum": "未达到参与表决要求", "runoff": "名额线上票数并列，需决选", "elected": "选举有效",
-            "none_elected": "无人当选"}
 
 
 def _require_user(info):
@@ -67,20 +65,6 @@ class ElectionCandidateType(graphene.ObjectType):
     statement = graphene.String(required=True, description="参选陈述")
 
 
-class ElectionAmountType(graphene.ObjectType):
-    """面积与人数"""
-
-    class Meta:
-        name = "ElectionAmount"
-
-    area = graphene.Decimal(required=True, description="专有面积（㎡），两位小数")
-    heads = graphene.Int(required=True, description="人数（表决权数）")
-
-    @staticmethod
-    def from_dict(data: dict) -> dict:
-        return {"area": Decimal(data["area"]), "heads": data["heads"]}
-
-
 class ElectionCandidateResultType(graphene.ObjectType):
     """一名候选人的得票"""
 
@@ -88,7 +72,7 @@ class ElectionCandidateResultType(graphene.ObjectType):
         name = "ElectionCandidateResult"
 
     candidate = graphene.Field(ElectionCandidateType, required=True, description="候选人")
-    support = graphene.Field(ElectionAmountType, required=True, description="选择该候选人的有效票的面积与人数")
+    support = graphene.Field(VoteAmountType, required=True, description="选择该候选人的有效票的面积与人数")
     rank = graphene.Int(required=True, description="名次（按人数、再按面积排序；相同得票名次相同）")
     majority = graphene.Boolean(required=True, description="是否获得参与投票面积和人数均过半数的支持（且参与人数达标）")
     elected = graphene.Boolean(required=True, description="是否当选")
@@ -101,12 +85,12 @@ class ElectionResultType(graphene.ObjectType):
     class Meta:
         name = "ElectionResult"
 
-    verdict = graphene.String(required=True, description="no_quorum / runoff / elected / none_elected")
+    verdict = graphene.Field(VerdictEnum, required=True, description="选举结论：NO_QUORUM / RUNOFF / ELECTED / NONE_ELECTED")
     verdict_label = graphene.String(required=True, description="结论的中文说明")
     participation_met = graphene.Boolean(required=True, description="是否达到参与表决要求（面积和人数均 2/3 以上）")
-    total = graphene.Field(ElectionAmountType, required=True, description="表决名册总面积与总人数")
-    participating = graphene.Field(ElectionAmountType, required=True, description="参与投票（有效票）")
-    void = graphene.Field(ElectionAmountType, required=True, description="废票")
+    total = graphene.Field(VoteAmountType, required=True, description="表决名册总面积与总人数")
+    participating = graphene.Field(VoteAmountType, required=True, description="参与投票（有效票）")
+    void = graphene.Field(VoteAmountType, required=True, description="废票")
     candidates = graphene.List(graphene.NonNull(ElectionCandidateResultType), required=True,
                                description="每名候选人的得票，按名次排列")
     runoff_needed = graphene.Boolean(required=True, description="名额线上是否有并列、需要决选")
@@ -208,13 +192,13 @@ class ElectionType(graphene.ObjectType):
         data = election.result
         by_id = {str(c.pk): c for c in prefetched(election, "candidates")}
         return {
-            "verdict": data["verdict"], "verdict_label": VERDICTS[data["verdict"]],
+            "verdict": data["verdict"], "verdict_label": VERDICT_LABELS[data["verdict"]],
             "participation_met": data["participation_met"],
-            "total": ElectionAmountType.from_dict(data["total"]),
-            "participating": ElectionAmountType.from_dict(data["participating"]),
-            "void": ElectionAmountType.from_dict(data["void"]),
+            "total": amount_from_dict(data["total"]),
+            "participating": amount_from_dict(data["participating"]),
+            "void": amount_from_dict(data["void"]),
             "candidates": [
-                {"candidate": by_id[row["candidate"]], "support": ElectionAmountType.from_dict(row["support"]),
+                {"candidate": by_id[row["candidate"]], "support": amount_from_dict(row["support"]),
                  "rank": row["rank"], "majority": row["majority"], "elected": row["elected"], "tied": row["tied"]}
                 for row in data["candidates"] if row["candidate"] in by_id
             ],

@@ -145,7 +145,7 @@ def test_the_result_appears_after_close_and_another_community_gets_not_found():
     assert before.errors is None and before.data["election"]["result"] is None
     stage.close()
     result = run(ELECTION, stage.owners[0], id=str(stage.election.pk)).data["election"]["result"]
-    assert result["verdict"] == "elected" and result["participationMet"] is True and not result["runoffNeeded"]
+    assert result["verdict"] == "ELECTED" and result["participationMet"] is True and not result["runoffNeeded"]
     assert result["participating"] == {"area": "300.00", "heads": 3}
     top = result["candidates"][0]
     assert top["candidate"]["name"] == a.name and top["elected"] and top["support"] == {"area": "200.00", "heads": 2}
