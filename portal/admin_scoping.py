@@ -56,6 +56,7 @@ from wagtail.permissions import policy_registry, register_permission_policy
 
 from governance.errors import DomainError, ErrorCode
 from portal.accounts import roles
+from portal.display import display_value
 
 ACCESS_ADMIN = "wagtailadmin.access_admin"
 
@@ -491,7 +492,7 @@ class ScopedInspectView(ScopedViewMixin, generic.InspectView):
 
     def get_field_display_value(self, field_name, field):
         value = super().get_field_display_value(field_name, field)
-        return "—" if value is None else value
+        return "—" if value is None else display_value(value)
 
     def get_edit_url(self):
         if self.edit_url_name and self.scoped_queryset(("change",)).filter(pk=self.object.pk).exists():

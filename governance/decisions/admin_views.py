@@ -34,7 +34,7 @@ from django.views.generic import TemplateView, View
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.permissions import policy_registry
@@ -53,6 +53,7 @@ from portal.admin_scoping import (
     ScopedViewMixin,
     limit_to_scope,
 )
+from portal.display import LocalDateTimeColumn
 
 from . import selectors, services
 from .exports import vote_details_xlsx
@@ -265,12 +266,6 @@ class MotionEditView(ScopedEditView):
 
 class MotionInspectView(ScopedInspectView):
     template_name = "decisions/admin/motion_inspect.html"
-
-    def get_field_display_value(self, field_name, field):
-        value = super().get_field_display_value(field_name, field)
-        if isinstance(value, bool):
-            return _("是") if value else _("否")
-        return value
 
     def get_edit_url(self):
         if self.object.status == MotionStatus.DRAFT:
@@ -614,8 +609,8 @@ class MotionViewSet(ScopedModelViewSet):
     list_display = [
         "title", "community", "matter_type",
         Column("status", label=_("状态"), accessor=_status_label),
-        DateColumn("opens_at", label=_("表决开始")),
-        DateColumn("closes_at", label=_("表决截止")),
+        LocalDateTimeColumn("opens_at", label=_("表决开始")),
+        LocalDateTimeColumn("closes_at", label=_("表决截止")),
     ]
     filterset_class = MotionFilterSet
     search_fields = ["title"]
