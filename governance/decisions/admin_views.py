@@ -34,7 +34,7 @@ from django.views.generic import TemplateView, View
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.permissions import policy_registry
@@ -53,6 +53,7 @@ from governance.registry.admin_scoping import (
     ScopedViewMixin,
     limit_to_scope,
 )
+from portal.display import LocalDateTimeColumn
 
 from . import selectors, services
 from .exports import vote_details_xlsx
@@ -71,7 +72,7 @@ from .models import (
     rule_not_looser,
 )
 from .pdf import result_notice_pdf
-from governance.voting.tally import Rule, TallyInputError, percent
+from governance.voting.tally import Rule, TallyInputError, percent, rule_wording
 
 RESULT_STATES = (MotionStatus.CLOSED, MotionStatus.ANNOUNCED)
 ROLL_STATES = (MotionStatus.VOTING, MotionStatus.CLOSED, MotionStatus.ANNOUNCED)
@@ -177,12 +178,8 @@ class MotionEditForm(_MotionFormBase):
             raise forms.ValidationError(str(exc)) from exc
         legal = default_rule(matter_type)
         if not rule_not_looser(rule, legal):
-            word = "过" if legal.approval_strict else "以上"
             raise forms.ValidationError(
-                _("表决规则不得低于法定标准：参与表决须达到面积和人数 %(p)s 以上，"
-                  "同意须达到参与表决面积和人数 %(a)s%(w)s。")
-                % {"p": Motion.fraction_label(str(legal.participation_area)),
-                   "a": Motion.fraction_label(str(legal.approval_area)), "w": word}
+                _("表决规则不得低于法定标准：应当由%(rule)s") % {"rule": rule_wording(legal)}
             )
         for name, value in rule.to_dict().items():
             cleaned[name] = value
@@ -265,12 +262,6 @@ class MotionEditView(ScopedEditView):
 
 class MotionInspectView(ScopedInspectView):
     template_name = "decisions/admin/motion_inspect.html"
-
-    def get_field_display_value(self, field_name, field):
-        value = super().get_field_display_value(field_name, field)
-        if isinstance(value, bool):
-            return _("是") if value else _("否")
-        return value
 
     def get_edit_url(self):
         if self.object.status == MotionStatus.DRAFT:
@@ -442,11 +433,7 @@ class MotionTallyView(_MotionPageView):
             "rows": [_row(_("总计（表决名册）"), total, total), _row(_("参与表决"), result.participating, total),
                      _row(_("同意"), result.agree, total), _row(_("反对"), result.oppose, total),
                      _row(_("弃权"), result.abstain, total), _row(_("废票（不计入参与）"), result.void, total)],
-            "participation_area_rule": Motion.fraction_label(motion.participation_area),
-            "participation_heads_rule": Motion.fraction_label(motion.participation_heads),
-            "approval_area_rule": Motion.fraction_label(motion.approval_area),
-            "approval_heads_rule": Motion.fraction_label(motion.approval_heads),
-            "approval_word": "过" if motion.approval_strict else "以上",
+            "rule_wording": rule_wording(motion.rule),
             "running": motion.status == MotionStatus.VOTING,
             "voted_count": voters.filter(voted=True).count(),
             "rights_count": voters.count(),
@@ -614,8 +601,8 @@ class MotionViewSet(ScopedModelViewSet):
     list_display = [
         "title", "community", "matter_type",
         Column("status", label=_("状态"), accessor=_status_label),
-        DateColumn("opens_at", label=_("表决开始")),
-        DateColumn("closes_at", label=_("表决截止")),
+        LocalDateTimeColumn("opens_at", label=_("表决开始")),
+        LocalDateTimeColumn("closes_at", label=_("表决截止")),
     ]
     filterset_class = MotionFilterSet
     search_fields = ["title"]

@@ -16,7 +16,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .models import Motion
-from governance.voting.tally import Result, percent
+from governance.voting.tally import Result, percent, rule_wording
 
 FONT_NAME = "CJK"
 
@@ -33,6 +33,11 @@ def register_cjk_font() -> str:
         raise FontMissing(f"找不到中文字体 {path}（apt-get install fonts-wqy-microhei，或设置 CJK_FONT_PATH）")
     pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
     return FONT_NAME
+
+
+def notice_date(motion: Motion):
+    """When the notice was issued: its announcement (公告), else its interim publication (公示), else the close."""
+    return motion.announced_at or motion.interim_at or motion.closed_at or motion.closes_at
 
 
 def result_notice_pdf(motion: Motion, result: Result) -> bytes:
@@ -58,17 +63,13 @@ def result_notice_pdf(motion: Motion, result: Result) -> bytes:
         ("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#ddebf7")),
         ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
     ]))
-    rule = motion.rule
-    cmp_word = "过" if rule.approval_strict else "以上"
     story = [
         Paragraph(f"{motion.community.name}<br/>{heading}", title), Spacer(1, 6 * mm),
         Paragraph(f"事项：{motion.title}", body),
         Paragraph(f"类型：{motion.get_matter_type_display()}", body),
         Paragraph(f"表决时间：{timezone.localtime(motion.opens_at):%Y年%m月%d日 %H:%M} 至 "
                   f"{timezone.localtime(motion.closes_at):%Y年%m月%d日 %H:%M}", body),
-        Paragraph(f"表决规则：专有部分面积和人数均达到 {Motion.fraction_label(motion.participation_area)} "
-                  f"以上的业主参与表决，并经参与表决专有部分面积和人数 {Motion.fraction_label(motion.approval_area)}"
-                  f"{cmp_word}的业主同意。", body),
+        Paragraph(f"表决规则：{rule_wording(motion.rule)}", body),
         Spacer(1, 4 * mm), table, Spacer(1, 6 * mm),
         Paragraph(f"参与表决要求：{'已达到' if result.participation_met else '未达到'}", body),
         Paragraph(f"表决结果：{result.verdict_label}", verdict),
@@ -76,8 +77,9 @@ def result_notice_pdf(motion: Motion, result: Result) -> bytes:
     if motion.objection_days and heading == "表决结果公示":
         story.append(Paragraph(f"公示期 {motion.objection_days} 天，业主如有异议请在公示期内向业主委员会书面提出。", body))
     story += [Spacer(1, 10 * mm),
-              Paragraph(f"{motion.community.name}业主委员会　{timezone.localdate():%Y年%m月%d日}", body)]
+              Paragraph(f"{motion.community.name}业主委员会　{timezone.localtime(notice_date(motion)):%Y年%m月%d日}",
+                        body)]
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, title=f"{heading}：{motion.title}", leftMargin=18 * mm,
-                      rightMargin=18 * mm).build(story)
+                      rightMargin=18 * mm, invariant=True).build(story)
     return buffer.getvalue()

@@ -19,7 +19,7 @@ from . import selectors, services
 from .exports import vote_details_xlsx
 from .models import Ballot, Choice, MotionStatus, SignatureMethod
 from .pdf import result_notice_pdf
-from governance.voting.tally import cents_to_str, percent
+from governance.voting.tally import cents_to_str, percent, rule_wording
 
 RESULT_STATES = {MotionStatus.CLOSED, MotionStatus.ANNOUNCED}
 
@@ -45,6 +45,11 @@ def _chart(result) -> list[dict]:
     return rows
 
 
+def _share_of_roll(result) -> dict:
+    taking_part, roll = result.participating, result.total
+    return {"area_pct": percent(taking_part.cents, roll.cents), "heads_pct": percent(taking_part.heads, roll.heads)}
+
+
 @login_required
 def motion_detail(request, motion_id: int):
     motion = _motion_or_404(request, motion_id)
@@ -63,6 +68,7 @@ def motion_detail(request, motion_id: int):
     return render(request, "decisions/motion_detail.html", {
         "motion": motion, "rights": [(r, ballots.get(r.pk)) for r in rights], "choices": Choice.choices,
         "result": result, "chart": _chart(result) if result else None,
+        "participation": _share_of_roll(result) if result else None, "rule_wording": rule_wording(motion.rule),
         "void_area": cents_to_str(result.void.cents) if result else None, "grid": grid, "building": building,
         "buildings": motion.community.buildings.order_by("sort_key", "name") if grid is not None else [],
         "needs_signature": motion.signature_method != SignatureMethod.NONE,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets import AdminDateTimeInput
@@ -36,6 +36,7 @@ from governance.registry.admin_scoping import (
     ScopedObjectActionView,
     ScopedViewMixin,
 )
+from portal.display import LocalDateTimeColumn
 
 from . import selectors, services
 from .exports import election_details_xlsx
@@ -429,7 +430,7 @@ class ElectionRoundViewSet(ScopedModelViewSet):
         "title", "community", "kind",
         Column("status", label=_("状态"), accessor="get_status_display"),
         "seats",
-        DateColumn("voting_closes_at", label=_("投票截止")),
+        LocalDateTimeColumn("voting_closes_at", label=_("投票截止")),
     ]
     filterset_class = RoundFilterSet
     search_fields = ["title"]
@@ -543,7 +544,7 @@ class CandidateViewSet(ScopedModelViewSet):
         "name",
         Column("round", label=_("选举"), accessor="round"),
         Column("status", label=_("审核状态"), accessor="get_status_display"),
-        DateColumn("registered_at", label=_("报名时间")),
+        LocalDateTimeColumn("registered_at", label=_("报名时间")),
     ]
     filterset_class = CandidateFilterSet
     search_fields = ["name"]
@@ -604,7 +605,7 @@ class PreparatoryGroupViewSet(ScopedModelViewSet):
     scopes = {"view": election_managers, "add": street_offices, "change": None, "delete": None}
     list_display = ["name", "community", "seats",
                     Column("status", label=_("推选状态"), accessor="round.get_status_display"),
-                    DateColumn("confirmed_at", label=_("确认时间"))]
+                    LocalDateTimeColumn("confirmed_at", label=_("确认时间"))]
     search_fields = ["name"]
     form_class = PreparatoryGroupForm
     add_view_class = CreateThenInspectView

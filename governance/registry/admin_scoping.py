@@ -55,6 +55,8 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 
 from governance.errors import DomainError, ErrorCode
+from portal.display import display_value
+
 from . import roles
 from .models import Community
 
@@ -486,7 +488,7 @@ class ScopedInspectView(ScopedViewMixin, generic.InspectView):
 
     def get_field_display_value(self, field_name, field):
         value = super().get_field_display_value(field_name, field)
-        return "—" if value is None else value
+        return "—" if value is None else display_value(value)
 
     def get_edit_url(self):
         if self.edit_url_name and self.scoped_queryset(("change",)).filter(pk=self.object.pk).exists():

@@ -89,6 +89,53 @@ RULE_MAJORITY = Rule()
 RULE_THREE_QUARTERS = Rule(approval_area=Fraction(3, 4), approval_heads=Fraction(3, 4), approval_strict=False)
 
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """A whole number in Chinese numerals, as a fraction is read aloud: 3 → 三, 10 → 十, 105 → 一百零五."""
+    if not 0 <= n < 10000:
+        return str(n)
+    if n < 10:
+        return _DIGITS[n]
+    if n < 20:
+        return "十" + (_DIGITS[n % 10] if n % 10 else "")
+    out, gap = "", False
+    for value, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // value % 10
+        if digit:
+            out += ("零" if gap else "") + _DIGITS[digit] + name
+            gap = False
+        elif out:
+            gap = True
+    return out
+
+
+def share_words(share: Fraction, *, strict: bool) -> str:
+    """A threshold as the law writes it: 过半数, 三分之二以上, 四分之三以上, 超过三分之二."""
+    if share == 1:
+        return "全部"
+    if share == Fraction(1, 2):
+        return "过半数" if strict else "半数以上"
+    words = f"{chinese_number(share.denominator)}分之{chinese_number(share.numerator)}"
+    return f"超过{words}" if strict else f"{words}以上"
+
+
+def quorum_wording(rule: Rule) -> str:
+    return (f"专有部分面积占比{share_words(rule.participation_area, strict=False)}的业主且"
+            f"人数占比{share_words(rule.participation_heads, strict=False)}的业主参与表决")
+
+
+def approval_wording(rule: Rule) -> str:
+    return (f"经参与表决专有部分面积{share_words(rule.approval_area, strict=rule.approval_strict)}的业主且"
+            f"参与表决人数{share_words(rule.approval_heads, strict=rule.approval_strict)}的业主同意")
+
+
+def rule_wording(rule: Rule) -> str:
+    """The whole rule in the words of Civil Code Art. 278, for the vote page, the tally screen and the PDF."""
+    return f"{quorum_wording(rule)}，{approval_wording(rule)}。"
+
+
 @dataclass(frozen=True)
 class Amount:
     cents: int = 0

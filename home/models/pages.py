@@ -1,7 +1,6 @@
 """The page tree: the site root, one home per community, its disclosures (公示) and help pages."""
 
 from django.db import models
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +13,7 @@ from wagtail.models import Orderable, Page, get_page_models
 
 from home import blocks
 from home.forms import DisclosurePageForm
+from portal.access import refuse_members_only
 
 
 class HomePage(Page):
@@ -87,13 +87,13 @@ class CommunityPage(RoutablePageMixin, Page):
 
     @path("buildings/<int:building_id>/", name="building_grid")
     def building_grid_view(self, request, building_id: int):
-        """楼栋可视化 for members of this community only; anyone else gets a 404, not a hint."""
+        """楼栋可视化 for members of this community only; a visitor is asked to sign in, a non-member gets a 404."""
         from governance.registry.models import Building
         from governance.registry.selectors import building_grid
         from governance.registry.roles import is_member
 
         if not (request.user.is_authenticated and is_member(request.user, self.community)):
-            raise Http404
+            return refuse_members_only(request)
         building = get_object_or_404(Building, pk=building_id, community=self.community)
         return self.render(
             request,
@@ -223,7 +223,7 @@ class DisclosurePage(Page):
 
     def serve(self, request, *args, **kwargs):
         if not self.visible_to(request.user):
-            raise Http404
+            return refuse_members_only(request)
         return super().serve(request, *args, **kwargs)
 
 

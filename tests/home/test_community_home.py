@@ -4,8 +4,10 @@ board, the carousel (750×540 renditions), help and feedback links."""
 import re
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from django.urls import reverse
 from PIL import Image as PILImage
 from wagtail.models import Page
 
@@ -116,7 +118,9 @@ def test_disclosures_are_listed_and_members_only_ones_hidden_from_outsiders(worl
     private = _publish(a.page, DisclosurePage(title="业委会内部公示", slug="internal", members_only=True))
     html = _section(as_user(None).get(a.page.url).content.decode(), "disclosures")
     assert "2024年度维修基金公示" in html and "业委会内部公示" not in html
-    assert as_user(None).get(private.url).status_code == 404
+    visitor = as_user(None).get(private.url)
+    login_url = f"{reverse('account_login')}?next={quote(private.url)}"
+    assert (visitor.status_code, visitor["Location"]) == (302, login_url)
     assert as_user(world.outsider).get(private.url).status_code == 404
     assert as_user(world.b.owner).get(private.url).status_code == 404
     member = as_user(world.a.owner)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from governance.errors import DomainError, ErrorCode
 from governance.office.models import (
@@ -314,9 +316,11 @@ def test_members_who_are_not_recipients_may_read_it_and_nothing_is_marked(estate
     assert not Delivery.objects.filter(read_at__isnull=False).exists()
 
 
-def test_a_non_member_gets_404_on_the_notice(estate, publish, client):
+def test_a_visitor_is_asked_to_sign_in_and_a_non_member_gets_404_on_the_notice(estate, publish, client):
     notice = publish(estate.page)
-    assert client.get(notice.url).status_code == 404  # anonymous
+    response = client.get(notice.url)  # anonymous: the link in a message works once they sign in
+    login_url = f"{reverse('account_login')}?next={quote(notice.url)}"
+    assert (response.status_code, response["Location"]) == (302, login_url)
     for stranger in (estate.outsider, estate.other_owner, estate.other_committee, estate.owner_unverified):
         client.force_login(stranger)
         assert client.get(notice.url).status_code == 404

@@ -1,8 +1,10 @@
 """The home page and community pages: real figures from the registry, members-only detail."""
 
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
+from django.urls import reverse
 
 from home.services import ensure_community_page, ensure_site_root
 from tests.factories import BuildingFactory, CommunityFactory, OwnershipFactory, UnitFactory, UserFactory
@@ -65,10 +67,12 @@ def test_the_building_grid_of_another_community_is_unreachable(client, two_commu
     assert client.get(url).status_code == 404
 
 
-def test_anonymous_visitors_get_no_building_grid(client, two_communities):
+def test_anonymous_visitors_get_no_building_grid_but_are_asked_to_sign_in(client, two_communities):
     page_a = two_communities["page_a"]
     url = page_a.url + page_a.reverse_subpage("building_grid", args=[two_communities["building_a"].pk])
-    assert client.get(url).status_code == 404
+    response = client.get(url)
+    assert (response.status_code, response["Location"]) == (302, f"{reverse('account_login')}?next={quote(url)}")
+    assert "101" not in response.content.decode()
 
 
 def test_ensure_pages_is_idempotent(two_communities):

@@ -1,5 +1,6 @@
 """The notice page on the portal: members read it (which marks their receipt read); a "must confirm" notice
-takes a 我已阅读并确认 post. Anyone else gets a 404, never a hint that the notice exists."""
+takes a 我已阅读并确认 post. A visitor is asked to sign in; a signed-in non-member gets a 404, never a hint
+that the notice exists."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from governance.errors import DomainError
+from portal.access import refuse_members_only
 
 from . import permissions, selectors, services
 
@@ -17,7 +19,7 @@ CONFIRM_ACTION = "confirm"
 
 def notice_serve(page, request):
     if not permissions.can_read_notice(request.user, page):
-        raise Http404
+        return refuse_members_only(request)
     if request.method == "POST":
         if request.POST.get("action") == CONFIRM_ACTION:
             try:
