@@ -17,6 +17,7 @@ from wagtail.models import Collection, Locale, Page, Site
 
 from governance.audit.services import audit_record
 from governance.errors import DomainError, ErrorCode
+from governance.office.services import notify_user
 from portal.uploads import DOCUMENT_TYPES, IMAGE_TYPES, MB, UploadPolicy, validate_upload
 
 from . import permissions
@@ -319,8 +320,6 @@ def feedback_link(feedback: Feedback) -> str:
 @transaction.atomic
 def feedback_reply(*, feedback: Feedback, actor, reply: str) -> Feedback:
     """Staff answer a feedback; the sender gets an in-site message with the reply."""
-    from .notify import notify_user
-
     feedback = Feedback.objects.select_for_update().select_related("community", "user").get(pk=feedback.pk)
     if not permissions.can_handle_feedback(actor, feedback.community):
         raise _deny()
@@ -338,8 +337,8 @@ def feedback_reply(*, feedback: Feedback, actor, reply: str) -> Feedback:
     audit_record(community=feedback.community, actor=actor, action="home.feedback.reply", obj=feedback,
                  summary={"again": again})
     notify_user(
-        feedback.user, "您的意见反馈已有回复", f"您反馈的“{feedback.content[:30]}”已回复：{reply}",
-        feedback_link(feedback), community=feedback.community, source=feedback,
+        user=feedback.user, title="您的意见反馈已有回复", body=f"您反馈的“{feedback.content[:30]}”已回复：{reply}",
+        link=feedback_link(feedback), community=feedback.community, source=feedback,
     )
     return feedback
 

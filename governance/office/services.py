@@ -139,6 +139,15 @@ def message_send(
     return message
 
 
+def notify_user(*, user, title: str, body: str, link: str = "", community, source=None) -> Message:
+    """Tell one user something in the site's inbox (站内消息) about `source`, from the system.
+
+    Written inside the caller's transaction, so the message exists exactly when the write it reports does;
+    its delivery is queued after commit like every message's. `user` may be a user or a user id."""
+    return message_send(community=community, title=title, body=body, recipients=[user], channels=["insite"],
+                        actor=None, kind=MessageKind.SYSTEM, link=link, source=source)
+
+
 def _claim(message: Message, channel: str, size: int) -> tuple[str, list[Delivery]]:
     """Move up to `size` queued rows to 'sending' under a fresh token; only the claimer sends them."""
     token = uuid.uuid4().hex

@@ -8,7 +8,7 @@ revision by the submitter and starts the page's Wagtail workflow, so the draft a
 The outcome reaches the submitter through two thin receivers in `signals.py`, which only call
 `case_page_published` (Wagtail's `page_published`, sent by a workflow approval or a direct publish) and
 `case_changes_requested` (Wagtail's `workflow_rejected`). Those write the in-site message
-(`message_send`, needs a community: a submission without one gets no message, its status page still
+(`governance.office.services.notify_user`, needs a community: a submission without one gets no message, its status page still
 says it).
 """
 
@@ -25,6 +25,7 @@ from django.utils import timezone
 from wagtail.models import Page, TaskState, WorkflowState
 
 from governance.errors import DomainError, ErrorCode
+from governance.office.services import notify_user
 from home.services import ensure_site_root
 from knowledge.models import ArticlePage, Kind, KnowledgeIndexPage, KnowledgeSectionPage, Tier
 from knowledge.services import ensure_knowledge_home
@@ -283,15 +284,10 @@ def case_withdraw(*, actor, submission: CaseSubmission) -> CaseSubmission:
 
 def _tell(submission: CaseSubmission, *, title: str, body: str, link: str) -> None:
     """An in-site message to the submitter; skipped when the submission names no community."""
-    from governance.office.models import MessageKind
-    from governance.office.services import message_send
-
     if submission.community_id is None:
         return
-    message_send(
-        community=submission.community, title=title, body=body, recipients=[submission.submitted_by_id],
-        channels=["insite"], actor=None, kind=MessageKind.SYSTEM, link=link, source=submission,
-    )
+    notify_user(user=submission.submitted_by_id, title=title, body=body, link=link, community=submission.community,
+                source=submission)
 
 
 def status_path(submission: CaseSubmission) -> str:

@@ -1,5 +1,5 @@
 """Every write to expert slots and bookings. Keyword-only, typed, atomic: permission first, then validation,
-then the write, the audit event and the in-site notification (delivered after commit by `message_send`).
+then the write, the audit event and the in-site notification (`governance.office.services.notify_user`, delivered after commit).
 
     slot = slot_create(expert=profile, starts_at=..., ends_at=..., mode=SlotMode.VIDEO, place="", actor=user)
     booking = booking_create(slot=slot, community=community, topic="车位纠纷", details="...", actor=member)
@@ -21,8 +21,7 @@ from django.utils import timezone
 
 from governance.audit.services import audit_record
 from governance.errors import DomainError, ErrorCode
-from governance.office.models import MessageKind
-from governance.office.services import message_send
+from governance.office.services import notify_user
 from governance.registry.models import Community
 
 from . import permissions, selectors
@@ -47,8 +46,8 @@ def _text(value) -> str:
 
 
 def _notify(*, booking: Booking, recipient, title: str, body: str) -> None:
-    message_send(community=booking.community, title=title, body=body, recipients=[recipient], channels=["insite"],
-                 actor=None, kind=MessageKind.SYSTEM, link=BOOKINGS_LINK.format(pk=booking.pk), source=booking)
+    notify_user(user=recipient, title=title, body=body, link=BOOKINGS_LINK.format(pk=booking.pk),
+                community=booking.community, source=booking)
 
 
 def _describe(slot: ExpertSlot) -> str:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from governance.errors import DomainError, ErrorCode
+from governance.office.services import notify_user
 
 from . import permissions
 from .models import HIDDEN_REASON_MAX, Answer, PostStatus, Question, ReportResolution, ReportStatus
@@ -21,7 +22,6 @@ from .services import (
     lock_answer_question_first,
     deny,
     excerpt,
-    notify,
     open_reports_of,
     refresh_solved,
     reindex_question,
@@ -76,8 +76,8 @@ def hide_post(post, *, actor, reason: str, pending_review: bool = False, action:
         body = f"{what}被多位用户举报，已暂时隐藏，等待管理员审核。"
     else:
         body = f"{what}已被管理员隐藏。原因：{post.hidden_reason}"
-    notify(post.author, title=f"您的{_kind(post)}已被隐藏", body=body, link=post.get_absolute_url(),
-           community=question.community, source=post)
+    notify_user(user=post.author, title=f"您的{_kind(post)}已被隐藏", body=body, link=post.get_absolute_url(),
+                community=question.community, source=post)
 
 
 def _show_post(post) -> None:
@@ -128,9 +128,9 @@ def post_hide(*, post, actor, reason: str):
         post.save(update_fields=["hidden_reason", "hidden_by", "pending_review"])
         log(post, "qa.hide", user=actor, data={"reason": reason, "reports": resolved, "confirmed": True})
         question = _question_of(post)
-        notify(post.author, title=f"您的{_kind(post)}已被隐藏",
-               body=f"经管理员审核，您的{_kind(post)}不再显示。原因：{reason}", link=post.get_absolute_url(),
-               community=question.community, source=post)
+        notify_user(user=post.author, title=f"您的{_kind(post)}已被隐藏",
+                    body=f"经管理员审核，您的{_kind(post)}不再显示。原因：{reason}", link=post.get_absolute_url(),
+                    community=question.community, source=post)
     else:
         hide_post(post, actor=actor, reason=reason, data={"reports": resolved})
     return post

@@ -20,6 +20,7 @@ from django.utils import timezone
 from wagtail.search import index
 
 from governance.errors import DomainError, ErrorCode
+from governance.office.services import notify_user
 from portal.accounts.models import User
 
 from . import permissions
@@ -75,19 +76,6 @@ def answer_not_found() -> DomainError:
 def excerpt(text: str, size: int = 30) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= size else text[:size] + "…"
-
-
-def notify(user, *, title: str, body: str, link: str, community, source=None) -> None:
-    """An in-site message to one user, sent after the current transaction commits."""
-
-    def send():
-        from governance.office.models import MessageKind
-        from governance.office.services import message_send
-
-        message_send(community=community, title=title, body=body, recipients=[user], channels=["insite"],
-                     actor=None, kind=MessageKind.SYSTEM, link=link, source=source)
-
-    transaction.on_commit(send, robust=True)
 
 
 def reindex_question(question: Question) -> None:
@@ -168,9 +156,9 @@ def answer_post(*, question, author, body: str) -> Answer:
     question.refresh_from_db()
     reindex_question(question)
     if question.author_id != author.pk:
-        notify(question.author, title="您的问题有了新回答",
-               body=f"{author} 回答了您的问题“{excerpt(question.title)}”：{excerpt(body, 60)}",
-               link=answer.get_absolute_url(), community=question.community, source=answer)
+        notify_user(user=question.author, title="您的问题有了新回答",
+                    body=f"{author} 回答了您的问题“{excerpt(question.title)}”：{excerpt(body, 60)}",
+                    link=answer.get_absolute_url(), community=question.community, source=answer)
     return answer
 
 
