@@ -58,6 +58,7 @@ ErrorCode = graphene.Enum.from_enum(DomainErrorCode, name="ErrorCode", descripti
 # Codes used only in `extensions.code` of top-level (transport) errors, not in the enum.
 INTERNAL_ERROR = "INTERNAL_ERROR"
 QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
+QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 CSRF_FAILED = "CSRF_FAILED"
 BAD_REQUEST = "BAD_REQUEST"
 

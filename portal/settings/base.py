@@ -292,6 +292,7 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "t
 # --- GraphQL ----------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "portal.api.schema"}
 GRAPHQL_MAX_DEPTH = 8
+GRAPHQL_MAX_FIELDS = 300  # selections per operation, aliases and each fragment spread counted (introspection ~230)
 GRAPHQL_MAX_NESTING = 64  # selection sets, lists and input objects in the document text, checked before validation
 GRAPHIQL_ENABLED = False
 
