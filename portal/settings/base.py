@@ -163,7 +163,13 @@ AUTHENTICATION_BACKENDS = [
     "portal.admin_scoping.RoleAdminAccessBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "phone", "first_name", "last_name", "email")}},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # allauth validates a sign-up password before the user has a phone; see portal.accounts.forms.
+    {"NAME": "portal.accounts.password_validation.PhoneNumberPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
