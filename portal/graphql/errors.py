@@ -43,6 +43,7 @@ ERROR_CODE_DESCRIPTIONS = {
     "NOT_IN_AUDIENCE": "不在调查对象范围内",
     "ALREADY_SIGNED": "已联名",
     "SLOT_TAKEN": "该时段已被预约",
+    "TOO_MANY_OPEN_APPLICATIONS": "待审核的申请已达上限",
 }
 
 

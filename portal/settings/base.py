@@ -302,6 +302,9 @@ GRAPHQL_MAX_FIELDS = 300  # selections per operation, aliases and each fragment 
 GRAPHQL_MAX_NESTING = 64  # selection sets, lists and input objects in the document text, checked before validation
 GRAPHIQL_ENABLED = False
 
+# --- Registry ---------------------------------------------------------------------
+REGISTRY_MAX_OPEN_APPLICATIONS = 3  # pending co-owner, tenant and phone-correction applications per account
+
 # --- Audit ------------------------------------------------------------------------
 ID_NUMBER_HASH_KEY = env("ID_NUMBER_HASH_KEY", SECRET_KEY)
 
