@@ -32,6 +32,7 @@ class ErrorCode(str, enum.Enum):
     ALREADY_SIGNED = "ALREADY_SIGNED"
     SLOT_TAKEN = "SLOT_TAKEN"
     # New codes: append below this line (one line each) and describe them in portal/graphql/errors.py.
+    TOO_MANY_OPEN_APPLICATIONS = "TOO_MANY_OPEN_APPLICATIONS"
 
 
 class DomainError(Exception):

@@ -3,8 +3,12 @@
 * Authentication and CSRF: see `portal.graphql.auth`. In short, a token request ignores
   the cookie and needs no CSRF token; a POST authenticated by the session cookie must pass
   Django's CSRF check (`X-CSRFToken`), otherwise 403.
-* Validation: graphql-core's standard rules, then graphene's depth limit with
-  `settings.GRAPHQL_MAX_DEPTH` (`portal.graphql.validation`).
+* Envelope: one JSON object (no batches) in UTF-8 whose `query` and `operationName` are strings
+  and whose `variables` is an object; anything else, JSON nested too deep included, is a 400
+  `BAD_REQUEST` with a Chinese message, never a server error.
+* Validation: a document nested deeper than `settings.GRAPHQL_MAX_NESTING` is refused before
+  anything recurses over it; then graphql-core's standard rules and graphene's depth limit
+  with `settings.GRAPHQL_MAX_DEPTH` (`portal.graphql.validation`).
 * Uploads: the GraphQL multipart request spec (`portal.graphql.upload`).
 * Errors: `DomainError` raised by a query resolver becomes a GraphQL error with
   `extensions.code`; any other exception is logged and answered with a generic Chinese
@@ -30,7 +34,7 @@ from governance.errors import DomainError
 from portal.graphql.auth import authenticate_request, csrf_failure_reason
 from portal.graphql.errors import BAD_REQUEST, CSRF_FAILED, INTERNAL_ERROR, INTERNAL_MESSAGE
 from portal.graphql.upload import MultipartError, parse_multipart
-from portal.graphql.validation import validate_document
+from portal.graphql.validation import document_nesting, max_nesting, validate_document
 
 logger = logging.getLogger("portal.graphql")
 
@@ -38,6 +42,21 @@ logger = logging.getLogger("portal.graphql")
 def _json_error(status: int, message: str, code: str) -> HttpResponse:
     body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}, ensure_ascii=False)
     return HttpResponse(body, status=status, content_type="application/json")
+
+
+def _bad_request(message: str) -> HttpError:
+    return HttpError(HttpResponseBadRequest(message), message)
+
+
+def _too_nested() -> HttpError:
+    return _bad_request(f"查询文档嵌套层数过多（最多 {max_nesting()} 层），请简化查询。")
+
+
+def _decoded(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _bad_request("请求体不是有效的 UTF-8 编码。") from None
 
 
 class PortalGraphQLView(GraphQLView):
@@ -58,8 +77,39 @@ class PortalGraphQLView(GraphQLView):
             try:
                 return parse_multipart(request.POST, request.FILES)
             except MultipartError as exc:
-                raise HttpError(HttpResponseBadRequest(str(exc)))
+                raise _bad_request(str(exc)) from None
+        content_type = self.get_content_type(request)
+        if content_type == "application/graphql":
+            return {"query": _decoded(request.body)}
+        if content_type == "application/json":
+            try:
+                data = json.loads(_decoded(request.body))
+            except (ValueError, RecursionError):
+                raise _bad_request("请求体的 JSON 嵌套层数过多或格式不正确。") from None
+            if not isinstance(data, dict):
+                raise _bad_request("请求体必须是一个 JSON 对象（不支持批量请求）。")
+            return data
         return super().parse_body(request)
+
+    @staticmethod
+    def get_graphql_params(request, data):
+        query = request.GET.get("query") or data.get("query")
+        variables = request.GET.get("variables") or data.get("variables")
+        operation_name = request.GET.get("operationName") or data.get("operationName")
+        if query is not None and not isinstance(query, str):
+            raise _bad_request("query 必须是字符串。")
+        if isinstance(variables, str):
+            try:
+                variables = json.loads(variables) if variables else None
+            except (ValueError, RecursionError):
+                raise _bad_request("variables 不是有效的 JSON。") from None
+        if variables is not None and not isinstance(variables, dict):
+            raise _bad_request("variables 必须是 JSON 对象。")
+        if operation_name == "null":
+            operation_name = None
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise _bad_request("operationName 必须是字符串。")
+        return query, variables, operation_name, request.GET.get("id") or data.get("id")
 
     def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
         """graphene-django's, with our validation (standard rules + depth limit)."""
@@ -75,8 +125,12 @@ class PortalGraphQLView(GraphQLView):
 
         try:
             document = parse(query)
-        except Exception as e:
+        except RecursionError:
+            raise _too_nested() from None
+        except GraphQLError as e:
             return ExecutionResult(errors=[e])
+        if document_nesting(document) > max_nesting():
+            raise _too_nested()
 
         operation_ast = get_operation_ast(document, operation_name)
         if (

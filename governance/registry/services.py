@@ -8,6 +8,7 @@ import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -241,6 +242,17 @@ def _link_verified_owner(*, user, unit: Unit, pending: VerificationCode) -> Owne
 # --- applications reviewed by staff: co-owners, tenants, phone corrections ------------------
 
 
+def _refuse_past_open_application_cap(user) -> None:
+    """At most `settings.REGISTRY_MAX_OPEN_APPLICATIONS` pending applications per account, all kinds together.
+    The user row is locked so two submissions at once cannot both take the last place."""
+    cap = int(getattr(settings, "REGISTRY_MAX_OPEN_APPLICATIONS", 3))
+    get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
+    if UnitApplication.objects.filter(user=user, status=ApplicationStatus.PENDING).count() >= cap:
+        raise DomainError(
+            ErrorCode.TOO_MANY_OPEN_APPLICATIONS, f"您已有 {cap} 份申请在等待审核，请等审核结果出来后再提交新的申请。"
+        )
+
+
 def _application_create(*, kind, user, unit: Unit, name: str, phone: str, note: str = "", proof=None):
     if not getattr(user, "is_authenticated", False):
         raise DomainError(ErrorCode.NOT_AUTHENTICATED, "请先登录。")
@@ -254,6 +266,7 @@ def _application_create(*, kind, user, unit: Unit, name: str, phone: str, note: 
         kind=kind, unit=unit, user=user, status=ApplicationStatus.PENDING
     ).exists():
         raise DomainError(ErrorCode.ALREADY_PENDING, "您已提交过申请，请等待审核。")
+    _refuse_past_open_application_cap(user)
     application = UnitApplication(
         kind=kind, community=unit.community, unit=unit, user=user, name=name, phone=phone, note=note.strip()
     )

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户与角色")
 
     def ready(self):
-        from .forms import install_headless_phone_field
+        from .forms import install_headless_phone_field, install_headless_signup_password_check
 
         install_headless_phone_field()
+        install_headless_signup_password_check()

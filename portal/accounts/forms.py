@@ -31,6 +31,7 @@ __all__ = [
     "SignupForm",
     "VerifyPhoneForm",
     "install_headless_phone_field",
+    "install_headless_signup_password_check",
     "normalize_phone",
     "validate_cn_mobile",
 ]
@@ -115,11 +116,26 @@ class VerifyPhoneForm(_LenientCodeMixin, allauth_forms.VerifyPhoneForm):
     pass
 
 
+def _check_password_against_phone(form, *, phone: str | None, password: str | None, field: str) -> None:
+    """allauth validates a sign-up password against a user without a phone (or no user at all): once the
+    password passed that, validate it again for a user with the phone being signed up."""
+    if not phone or not password or field in form.errors:
+        return
+    from django.contrib.auth import get_user_model
+
+    try:
+        get_adapter().clean_password(password, user=get_user_model()(phone=phone, username=phone))
+    except ValidationError as exc:
+        form.add_error(field, exc)
+
+
 class SignupForm(allauth_forms.SignupForm):
     """Phone + password (twice). The verification SMS follows; its limit is checked here first."""
 
     def clean(self) -> dict:
         cleaned_data = super().clean()
+        _check_password_against_phone(self, phone=cleaned_data.get("phone"), password=cleaned_data.get("password1"),
+                                      field="password1")
         if not self.errors:
             _peek_sms_limit(self, cleaned_data.get("phone"))
         return cleaned_data
@@ -151,3 +167,26 @@ def install_headless_phone_field() -> None:
     field = LoginInput.base_fields.get("phone")
     if field is not None and not isinstance(field, ChinaPhoneField):
         LoginInput.base_fields["phone"] = ChinaPhoneField(required=False)
+
+
+def install_headless_signup_password_check() -> None:
+    """The headless sign-up validates the password without any user; check it against the phone as well.
+
+    Idempotent, like `install_headless_phone_field`.
+    """
+    try:
+        from allauth.headless.account.inputs import SignupInput
+    except ImportError:  # headless not installed
+        return
+    if getattr(SignupInput, "checks_password_against_phone", False):
+        return
+    base_clean = SignupInput.clean
+
+    def clean(self):
+        cleaned_data = base_clean(self)
+        _check_password_against_phone(self, phone=cleaned_data.get("phone"), password=cleaned_data.get("password"),
+                                      field="password")
+        return cleaned_data
+
+    SignupInput.clean = clean
+    SignupInput.checks_password_against_phone = True

@@ -43,6 +43,7 @@ ERROR_CODE_DESCRIPTIONS = {
     "NOT_IN_AUDIENCE": "不在调查对象范围内",
     "ALREADY_SIGNED": "已联名",
     "SLOT_TAKEN": "该时段已被预约",
+    "TOO_MANY_OPEN_APPLICATIONS": "待审核的申请已达上限",
 }
 
 
@@ -58,6 +59,7 @@ ErrorCode = graphene.Enum.from_enum(DomainErrorCode, name="ErrorCode", descripti
 # Codes used only in `extensions.code` of top-level (transport) errors, not in the enum.
 INTERNAL_ERROR = "INTERNAL_ERROR"
 QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
+QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 CSRF_FAILED = "CSRF_FAILED"
 BAD_REQUEST = "BAD_REQUEST"
 

@@ -78,8 +78,8 @@ def parse_multipart(post, files) -> dict:
     try:
         operations = json.loads(post["operations"])
         mapping = json.loads(post.get("map") or "{}")
-    except (KeyError, TypeError, ValueError) as exc:
-        raise MultipartError("operations 或 map 不是有效的 JSON。") from exc
+    except (KeyError, TypeError, ValueError, RecursionError) as exc:
+        raise MultipartError("operations 或 map 不是有效的 JSON，或嵌套层数过多。") from exc
     if not isinstance(operations, dict):
         raise MultipartError("不支持批量操作：operations 必须是一个对象。")
     if not isinstance(mapping, dict):

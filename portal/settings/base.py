@@ -163,7 +163,13 @@ AUTHENTICATION_BACKENDS = [
     "governance.registry.admin_scoping.RoleAdminAccessBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "phone", "first_name", "last_name", "email")}},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # allauth validates a sign-up password before the user has a phone; see portal.accounts.forms.
+    {"NAME": "portal.accounts.password_validation.PhoneNumberPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
@@ -292,7 +298,12 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "t
 # --- GraphQL ----------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "portal.api.schema"}
 GRAPHQL_MAX_DEPTH = 8
+GRAPHQL_MAX_FIELDS = 300  # selections per operation, aliases and each fragment spread counted (introspection ~230)
+GRAPHQL_MAX_NESTING = 64  # selection sets, lists and input objects in the document text, checked before validation
 GRAPHIQL_ENABLED = False
+
+# --- Registry ---------------------------------------------------------------------
+REGISTRY_MAX_OPEN_APPLICATIONS = 3  # pending co-owner, tenant and phone-correction applications per account
 
 # --- Audit ------------------------------------------------------------------------
 ID_NUMBER_HASH_KEY = env("ID_NUMBER_HASH_KEY", SECRET_KEY)

@@ -10,6 +10,7 @@ from PIL import Image
 
 from governance.registry.models import ApplicationStatus, UnitApplication
 from tests.factories import UserFactory
+from tests.hostile_files import active_pdf, bomb_png_upload, clean_pdf, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +107,31 @@ def test_proof_that_is_not_an_image_or_pdf_is_refused(world):
     assert result["application"] is None
     assert result["errors"][0]["code"] == "UPLOAD_INVALID"
     assert UnitApplication.objects.count() == 0
+
+
+@pytest.mark.parametrize("proof, message", [
+    (lambda: bomb_png_upload("房产证.png"),
+     "证明材料“房产证.png”的图片尺寸过大（20000×20000 像素，最多 6000 万像素），请缩小后重新上传。"),
+    (lambda: pdf_upload(active_pdf("open_action_js"), name="房产证.pdf"),
+     "证明材料“房产证.pdf”含有脚本、自动动作或嵌入文件等活动内容，不能上传；请打印为普通 PDF 或拍照后重新上传。"),
+], ids=["decompression-bomb", "javascript-pdf"])
+def test_a_hostile_proof_is_refused_by_name_and_nothing_is_filed(world, proof, message):
+    response = _multipart(_signed_in(UserFactory()), APPLY, {"proof": proof()})
+
+    assert response.status_code == 200
+    assert response.json()["data"]["applyCoOwner"] == {
+        "application": None, "errors": [{"code": "UPLOAD_INVALID", "message": message, "field": None}],
+    }
+    assert UnitApplication.objects.count() == 0
+
+
+def test_a_clean_pdf_proof_is_accepted(world):
+    response = _multipart(_signed_in(UserFactory()), APPLY, {"proof": pdf_upload(clean_pdf(), name="房产证.pdf")})
+
+    assert response.json()["data"]["applyCoOwner"]["errors"] == []
+    application = UnitApplication.objects.get()
+    assert application.proof.name.endswith(".pdf")
+    application.proof.delete(save=False)
 
 
 def test_second_pending_application_is_refused(world):

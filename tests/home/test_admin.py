@@ -8,6 +8,8 @@ from governance.audit.models import AuditEvent
 from home import permissions
 from home.models import ArchiveDocument, BulletinItem, BulletinType, Bylaw
 from tests.home.conftest import pdf_upload, sub_url
+from tests.hostile_files import active_pdf, bomb_png_upload
+from tests.hostile_files import pdf_upload as hostile_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +94,25 @@ def test_an_invalid_archive_upload_shows_the_service_error(world, as_user):
     assert response.status_code == 200
     assert "档案文件格式不支持" in response.content.decode()
     assert not ArchiveDocument.objects.exists()
+
+
+@pytest.mark.parametrize("upload, message", [
+    (lambda: bomb_png_upload("扫描件.png"),
+     "档案文件“扫描件.png”的图片尺寸过大（20000×20000 像素，最多 6000 万像素），请缩小后重新上传。"),
+    (lambda: hostile_pdf(active_pdf("open_action_js"), name="决议.pdf"),
+     "档案文件“决议.pdf”含有脚本、自动动作或嵌入文件等活动内容，不能上传；请打印为普通 PDF 或拍照后重新上传。"),
+], ids=["decompression-bomb", "javascript-pdf"])
+def test_a_hostile_archive_upload_is_a_form_error_naming_the_file(world, as_user, upload, message):
+    """Given staff uploading a PNG claiming 20000x20000 pixels or a PDF that runs JavaScript when opened,
+    when they submit the archive form, then the form shows the refusal by file name and nothing is filed."""
+    a = world.a
+    response = as_user(a.committee).post(reverse("home_archive:add"), {
+        "community": a.community.pk, "title": "X", "category": "other", "year": "2024", "upload": upload(),
+    })
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ArchiveDocument.objects.exists()
+    assert not AuditEvent.objects.filter(action="home.archive.upload").exists()
 
 
 def test_archive_admin_is_scoped_to_the_staffs_communities(world, as_user):
