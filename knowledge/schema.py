@@ -11,6 +11,7 @@ from django.utils.html import strip_tags
 
 from portal.graphql.enums import enum_from_choices
 from portal.graphql.loaders import prefetched
+from portal.params import parse_id
 from search.selectors import SearchFilters, article_queryset, clean_query, hit_for, search_knowledge
 
 from .models import ArticlePage, Kind, KnowledgeSectionPage, Section, Tier
@@ -162,9 +163,8 @@ class KnowledgeQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_article(root, info, id):
-        try:
-            pk = int(id)
-        except (TypeError, ValueError):
+        pk = parse_id(id)
+        if pk is None:
             return None
         return ArticlePage.objects.live().public().filter(pk=pk).prefetch_related("tags").first()
 

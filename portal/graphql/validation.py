@@ -13,7 +13,7 @@ from graphene.validation import depth_limit_validator
 from graphene_django.settings import graphene_settings
 from graphql import GraphQLError, validate
 
-from .errors import QUERY_TOO_DEEP
+from .errors import BAD_REQUEST, QUERY_TOO_DEEP
 
 
 def max_depth() -> int:
@@ -23,7 +23,7 @@ def max_depth() -> int:
 def validate_document(schema, document) -> list[GraphQLError]:
     errors = validate(schema, document, max_errors=graphene_settings.MAX_VALIDATION_ERRORS)
     if errors:
-        return errors
+        return [GraphQLError(err.message, err.nodes, extensions={"code": BAD_REQUEST}) for err in errors]
     limit = max_depth()
     too_deep = validate(schema, document, [depth_limit_validator(max_depth=limit)])
     return [

@@ -10,12 +10,24 @@ exception logged by `portal.graphql`. One run lists every offender.
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 
 import pytest
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.urls.converters import get_converters
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLUnionType,
+)
 
 from home.models import CommunityPage
 from home.services import ensure_community_page, ensure_site_root
@@ -202,3 +214,110 @@ def test_no_malformed_or_out_of_range_id_or_filter_answers_500(identities):
 
     assert requests > 1000
     assert not failures, f"{len(failures)} of {requests} requests answered 500:\n" + "\n".join(failures)
+
+
+# --- GraphQL ------------------------------------------------------------------------------------------
+
+
+def _named(gql_type):
+    while isinstance(gql_type, (GraphQLNonNull, GraphQLList)):
+        gql_type = gql_type.of_type
+    return gql_type
+
+
+def _filler(gql_type, depth=0):
+    """A well-formed GraphQL literal for an argument that is not under test."""
+    if isinstance(gql_type, GraphQLNonNull):
+        return _filler(gql_type.of_type, depth)
+    if isinstance(gql_type, GraphQLList):
+        return f"[{_filler(gql_type.of_type, depth)}]"
+    if isinstance(gql_type, GraphQLEnumType):
+        return next(iter(gql_type.values))
+    if isinstance(gql_type, GraphQLInputObjectType):
+        fields = [f"{name}: {_filler(field.type, depth + 1)}" for name, field in gql_type.fields.items()
+                  if isinstance(field.type, GraphQLNonNull)]
+        return "{" + ", ".join(fields) + "}"
+    return {"ID": '"1"', "Int": "1", "Float": "1.0", "Boolean": "false"}.get(gql_type.name, '"x"')
+
+
+def _literal(gql_type, bad: str) -> str:
+    """The bad value as a literal of this ID/Int argument (a list gets it as its one element)."""
+    if isinstance(gql_type, GraphQLNonNull):
+        return _literal(gql_type.of_type, bad)
+    if isinstance(gql_type, GraphQLList):
+        return f"[{_literal(gql_type.of_type, bad)}]"
+    if gql_type.name == "ID":
+        return json.dumps(bad)
+    return bad
+
+
+def _selection(gql_type) -> str:
+    return " { __typename }" if isinstance(_named(gql_type), (GraphQLObjectType, GraphQLInterfaceType,
+                                                                   GraphQLUnionType)) else ""
+
+
+def _documents(schema):
+    """(label, document) for every ID/Int argument (top level or inside an input object) and bad value."""
+    for operation, root in (("query", schema.query_type), ("mutation", schema.mutation_type)):
+        for field_name, field in (root.fields if root else {}).items():
+            for arg_name, arg in field.args.items():
+                targets = []
+                named = _named(arg.type)
+                if isinstance(named, GraphQLScalarType) and named.name in ("ID", "Int"):
+                    targets.append((arg_name, None))
+                elif isinstance(named, GraphQLInputObjectType):
+                    targets += [(arg_name, inner) for inner, f in named.fields.items()
+                                if isinstance(_named(f.type), GraphQLScalarType) and _named(f.type).name in ("ID", "Int")]
+                for target, inner in targets:
+                    for bad in BAD_VALUES:
+                        if _named(arg.type).name == "Int" or (inner and _named(named.fields[inner].type).name == "Int"):
+                            if not bad.lstrip("-").isdigit():
+                                continue
+                        args = []
+                        for name, other in field.args.items():
+                            if name != target:
+                                if isinstance(other.type, GraphQLNonNull):
+                                    args.append(f"{name}: {_filler(other.type)}")
+                            elif inner is None:
+                                args.append(f"{name}: {_literal(arg.type, bad)}")
+                            else:
+                                fields = {n: _filler(f.type) for n, f in named.fields.items()
+                                          if isinstance(f.type, GraphQLNonNull)}
+                                fields[inner] = _literal(named.fields[inner].type, bad)
+                                body = "{" + ", ".join(f"{n}: {v}" for n, v in fields.items()) + "}"
+                                args.append(f"{name}: {'[' + body + ']' if isinstance(_unwrap_null(arg.type), GraphQLList) else body}")
+                        label = f"{operation} {field_name}({target}{'.' + inner if inner else ''}={bad})"
+                        is_int = _named(named.fields[inner].type if inner else arg.type).name == "Int"
+                        out_of_range = is_int and not -2**31 <= int(bad) < 2**31
+                        yield label, f"{operation} {{ {field_name}({', '.join(args)}){_selection(field.type)} }}", \
+                            out_of_range
+
+
+def _unwrap_null(gql_type):
+    return gql_type.of_type if isinstance(gql_type, GraphQLNonNull) else gql_type
+
+
+@pytest.mark.django_db
+def test_no_malformed_or_out_of_range_graphql_id_is_an_internal_error(identities, caplog):
+    from portal.api import schema
+
+    clients, _page, _real = identities
+    failures: list[str] = []
+    documents = list(_documents(schema.graphql_schema))
+    assert len(documents) > 50
+    for label, document, out_of_range in documents:
+        for who, client in clients.items():
+            caplog.clear()
+            with caplog.at_level(logging.ERROR, logger=GRAPHQL_LOGGER):
+                response = client.post("/graphql/", json.dumps({"query": document}), content_type="application/json")
+            body = response.json() if response.headers.get("Content-Type", "").startswith("application/json") else {}
+            codes = [(e.get("extensions") or {}).get("code") for e in body.get("errors", [])]
+            logged = [r for r in caplog.records if r.name == GRAPHQL_LOGGER and r.levelno >= logging.ERROR]
+            if response.status_code >= 500 or "INTERNAL_ERROR" in codes or logged:
+                detail = logged[0].getMessage()[:120] if logged else codes
+                failures.append(f"{who} {label} -> {response.status_code} {detail}")
+            if out_of_range and (response.status_code != 400 or set(codes) != {"BAD_REQUEST"}):
+                failures.append(f"{who} {label}: an Int beyond 32 bits is not a BAD_REQUEST: {response.status_code} {codes}")
+            if not out_of_range and "BAD_REQUEST" in codes:
+                failures.append(f"{who} {label}: document did not validate: {body['errors'][0]['message'][:120]}")
+    assert not failures, f"{len(failures)} GraphQL requests failed inside:\n" + "\n".join(failures)
