@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 
 from governance.errors import DomainError
+from portal.params import parse_id
 
 from . import permissions, selectors, services
 from .forms import ArchiveFilterForm, ChecklistForm, FeedbackForm
@@ -112,9 +113,9 @@ def bulletin_index(page, request):
     items = selectors.bulletin_items_of(community)
     types = list(selectors.bulletin_types_for(community))
     selected = None
-    type_id = request.GET.get("type", "")
-    if type_id.isdigit():
-        selected = next((t for t in types if t.pk == int(type_id)), None)
+    type_id = parse_id(request.GET.get("type"))
+    if type_id is not None:
+        selected = next((t for t in types if t.pk == type_id), None)
         if selected is not None:
             items = items.filter(type=selected)
     return page.render(request, template="home/bulletin_index.html", context_overrides={

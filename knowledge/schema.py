@@ -12,6 +12,7 @@ from django.utils.html import strip_tags
 from knowledge.search.selectors import SearchFilters, article_queryset, hit_for, search_knowledge
 from portal.graphql.enums import enum_from_choices
 from portal.graphql.loaders import prefetched
+from portal.params import parse_id
 from search.query import clean_query
 
 from .models import ArticlePage, Kind, KnowledgeSectionPage, Section, Tier
@@ -163,9 +164,8 @@ class KnowledgeQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_article(root, info, id):
-        try:
-            pk = int(id)
-        except (TypeError, ValueError):
+        pk = parse_id(id)
+        if pk is None:
             return None
         return ArticlePage.objects.live().public().filter(pk=pk).prefetch_related("tags").first()
 

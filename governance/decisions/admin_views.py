@@ -643,19 +643,19 @@ class MotionViewSet(ScopedModelViewSet):
     def get_urlpatterns(self):
         view = self.construct_view
         return super().get_urlpatterns() + [
-            path("submit/<int:pk>/", view(MotionSubmitView), name="submit"),
-            path("open/<int:pk>/", view(MotionOpenView), name="open"),
-            path("close/<int:pk>/", view(MotionCloseView), name="close"),
-            path("announce/<int:pk>/", view(MotionAnnounceView), name="announce"),
-            path("withdraw/<int:pk>/", view(MotionWithdrawView), name="withdraw"),
-            path("tally/<int:pk>/", view(MotionTallyView), name="tally"),
-            path("details/<int:pk>/", view(MotionDetailsXlsxView), name="details"),
-            path("notice/<int:pk>/", view(MotionNoticePdfView), name="notice"),
-            path("paper/<int:pk>/", view(PaperBallotView), name="paper"),
-            path("voters/<int:pk>/", view(WhoVotedView), name="voters"),
-            path("void/<int:pk>/", view(BallotVoidView), name="void"),
-            path("scan/<int:pk>/", view(BallotFileView, field="scan"), name="scan"),
-            path("signature/<int:pk>/", view(BallotFileView, field="signature"), name="signature"),
+            path("submit/<id:pk>/", view(MotionSubmitView), name="submit"),
+            path("open/<id:pk>/", view(MotionOpenView), name="open"),
+            path("close/<id:pk>/", view(MotionCloseView), name="close"),
+            path("announce/<id:pk>/", view(MotionAnnounceView), name="announce"),
+            path("withdraw/<id:pk>/", view(MotionWithdrawView), name="withdraw"),
+            path("tally/<id:pk>/", view(MotionTallyView), name="tally"),
+            path("details/<id:pk>/", view(MotionDetailsXlsxView), name="details"),
+            path("notice/<id:pk>/", view(MotionNoticePdfView), name="notice"),
+            path("paper/<id:pk>/", view(PaperBallotView), name="paper"),
+            path("voters/<id:pk>/", view(WhoVotedView), name="voters"),
+            path("void/<id:pk>/", view(BallotVoidView), name="void"),
+            path("scan/<id:pk>/", view(BallotFileView, field="scan"), name="scan"),
+            path("signature/<id:pk>/", view(BallotFileView, field="signature"), name="signature"),
         ]
 
 
@@ -732,8 +732,8 @@ class ReviewQueueViewSet(ViewSet):
     def get_urlpatterns(self):
         return [
             path("", ReviewQueueView.as_view(), name="index"),
-            path("approve/<int:pk>/", ReviewApproveView.as_view(), name="approve"),
-            path("reject/<int:pk>/", ReviewRejectView.as_view(), name="reject"),
+            path("approve/<id:pk>/", ReviewApproveView.as_view(), name="approve"),
+            path("reject/<id:pk>/", ReviewRejectView.as_view(), name="reject"),
         ]
 
     @cached_property

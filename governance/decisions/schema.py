@@ -27,6 +27,7 @@ from portal.graphql.errors import not_authenticated
 from portal.graphql.loaders import per_request, prefetched
 from portal.graphql.mutations import DomainMutation
 from portal.graphql.upload import Upload
+from portal.params import parse_id
 
 from . import selectors, services
 from .joint_schema import JointMotionMutation, JointMotionQuery
@@ -368,8 +369,8 @@ class DecisionsQuery(JointMotionQuery, graphene.ObjectType):
     def resolve_motion(root, info, id):
         user = _require_user(info)
         motion = None
-        if str(id).isdigit():
-            motion = motion_rows(visible_motions(user).filter(pk=int(id)), user).first()
+        if parse_id(id) is not None:
+            motion = motion_rows(visible_motions(user).filter(pk=parse_id(id)), user).first()
         if motion is None:
             raise DomainError(ErrorCode.NOT_FOUND, "没有找到该议事事项，或您无权查看。")
         return motion
@@ -396,8 +397,8 @@ class DecisionsQuery(JointMotionQuery, graphene.ObjectType):
 def _right_for(user, right_id) -> VotingRight:
     """The right, looked up only among motions of the user's communities; otherwise the user's own reason."""
     right = None
-    if str(right_id).isdigit():
-        right = VotingRight.objects.filter(motion__in=selectors.motions_for(user), pk=int(right_id)).first()
+    if parse_id(right_id) is not None:
+        right = VotingRight.objects.filter(motion__in=selectors.motions_for(user), pk=parse_id(right_id)).first()
     if right is None:
         raise ballots.why_cannot_cast(user, words=ballots.MOTION_WORDS, field="right_id")
     return right

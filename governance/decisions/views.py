@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from governance.errors import DomainError, ErrorCode
+from portal.params import int_param
 from portal.uploads import upload_from_data_url
 from governance.registry.models import Building
 from governance.registry import roles
@@ -62,7 +63,7 @@ def motion_detail(request, motion_id: int):
     grid = None
     staff = roles.can_see_who_voted(request.user, motion.community)
     if motion.status in RESULT_STATES or (staff and motion.status == MotionStatus.VOTING):
-        building = Building.objects.filter(community=motion.community, pk=request.GET.get("building")).first() \
+        building = Building.objects.filter(community=motion.community, pk=int_param(request, "building")).first() \
             or Building.objects.filter(community=motion.community).order_by("sort_key", "name").first()
         grid = selectors.participation_grid(motion, building) if building else None
     return render(request, "decisions/motion_detail.html", {

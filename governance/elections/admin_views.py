@@ -458,17 +458,17 @@ class ElectionRoundViewSet(ScopedModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("action/<int:pk>/", self.construct_view(RoundActionView), name="action"),
-            path("paper/<int:pk>/", self.construct_view(PaperEntryView), name="paper"),
-            path("void/<int:pk>/<int:ballot_id>/", self.construct_view(VoidBallotView), name="void"),
-            path("scan/<int:pk>/<int:ballot_id>/", self.construct_view(BallotFileView, field="scan"), name="scan"),
-            path("signature/<int:pk>/<int:ballot_id>/", self.construct_view(BallotFileView, field="signature"),
+            path("action/<id:pk>/", self.construct_view(RoundActionView), name="action"),
+            path("paper/<id:pk>/", self.construct_view(PaperEntryView), name="paper"),
+            path("void/<id:pk>/<id:ballot_id>/", self.construct_view(VoidBallotView), name="void"),
+            path("scan/<id:pk>/<id:ballot_id>/", self.construct_view(BallotFileView, field="scan"), name="scan"),
+            path("signature/<id:pk>/<id:ballot_id>/", self.construct_view(BallotFileView, field="signature"),
                  name="signature"),
-            path("results/<int:pk>/", self.construct_view(ResultsView), name="results"),
-            path("members/<int:pk>/", self.construct_view(MakeMembersView), name="members"),
-            path("tie/<int:pk>/", self.construct_view(ResolveTieView), name="tie"),
-            path("confirm/<int:pk>/", self.construct_view(ConfirmPreparatoryView), name="confirm"),
-            path("details/<int:pk>/", self.construct_view(DetailsExportView), name="details"),
+            path("results/<id:pk>/", self.construct_view(ResultsView), name="results"),
+            path("members/<id:pk>/", self.construct_view(MakeMembersView), name="members"),
+            path("tie/<id:pk>/", self.construct_view(ResolveTieView), name="tie"),
+            path("confirm/<id:pk>/", self.construct_view(ConfirmPreparatoryView), name="confirm"),
+            path("details/<id:pk>/", self.construct_view(DetailsExportView), name="details"),
         ]
 
 
@@ -557,9 +557,9 @@ class CandidateViewSet(ScopedModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("approve/<int:pk>/", self.construct_view(CandidateApproveView), name="approve"),
-            path("reject/<int:pk>/", self.construct_view(CandidateRejectView), name="reject"),
-            path("signature/<int:pk>/", self.construct_view(CandidateSignatureView), name="signature"),
+            path("approve/<id:pk>/", self.construct_view(CandidateApproveView), name="approve"),
+            path("reject/<id:pk>/", self.construct_view(CandidateRejectView), name="reject"),
+            path("signature/<id:pk>/", self.construct_view(CandidateSignatureView), name="signature"),
         ]
 
 

@@ -22,6 +22,7 @@ from portal.graphql.errors import not_authenticated
 from portal.graphql.loaders import prefetched
 from portal.graphql.mutations import DomainMutation
 from portal.graphql.upload import Upload
+from portal.params import parse_id
 
 from . import selectors, services
 from .models import (
@@ -252,8 +253,8 @@ class ElectionsQuery(graphene.ObjectType):
     def resolve_election(root, info, id):
         user = _require_user(info)
         election = None
-        if str(id).isdigit():
-            election = _rounds_for_graphql(user, selectors.public_rounds_for(user)).filter(pk=int(id)).first()
+        if parse_id(id) is not None:
+            election = _rounds_for_graphql(user, selectors.public_rounds_for(user)).filter(pk=parse_id(id)).first()
         if election is None:
             raise DomainError(ErrorCode.NOT_FOUND, "没有找到该选举，或您无权查看。")
         return election
@@ -291,14 +292,14 @@ class CastElectionBallot(DomainMutation):
     def perform(cls, root, info, *, user, election_id, candidate_ids, right_id=None, signature=None,
                 face_token=None):
         election = None
-        if str(election_id).isdigit():
+        if parse_id(election_id) is not None:
             election = selectors.public_rounds_for(user).select_related("community").filter(
-                pk=int(election_id)).first()
+                pk=parse_id(election_id)).first()
         if election is None:
             raise DomainError(ErrorCode.NOT_FOUND, "没有找到该选举，或您无权查看。", field="election_id")
         rights = selectors.rights_for_user(election, user)
         if right_id is not None:
-            rights = rights.filter(pk=int(right_id)) if str(right_id).isdigit() else rights.none()
+            rights = rights.filter(pk=parse_id(right_id)) if parse_id(right_id) is not None else rights.none()
         rights = list(rights[:2])
         if not rights:
             refusal = ballots.why_cannot_cast(user, election.community, words=ballots.ELECTION_WORDS)

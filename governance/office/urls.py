@@ -5,5 +5,5 @@ from . import views
 urlpatterns = [
     path("inbox/", views.inbox, name="office_inbox"),
     path("inbox/read-all/", views.inbox_read_all, name="office_inbox_read_all"),
-    path("inbox/<int:message_id>/", views.inbox_message, name="office_inbox_message"),
+    path("inbox/<id:message_id>/", views.inbox_message, name="office_inbox_message"),
 ]

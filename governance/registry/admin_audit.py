@@ -22,6 +22,7 @@ from wagtail.permissions import policy_registry
 
 from governance.audit.models import AuditChain, AuditEvent
 from governance.audit.services import GLOBAL_CHAIN_KEY, verify_chain
+from portal.params import parse_id
 
 from . import roles
 from .admin_scoping import (
@@ -100,9 +101,9 @@ class AuditVerifyView(WagtailAdminTemplateMixin, TemplateView):
         if raw == GLOBAL_CHAIN_KEY and user.is_superuser:
             chain, label, checked = AuditChain.objects.filter(key=GLOBAL_CHAIN_KEY).first(), _("全平台"), True
         elif raw:
-            if not raw.isdigit():
+            if parse_id(raw) is None:
                 raise PermissionDenied
-            community = get_object_or_404(communities, pk=int(raw))
+            community = get_object_or_404(communities, pk=parse_id(raw))
             chain, label, checked = AuditChain.objects.filter(community=community).first(), community.name, True
         problem = verify_chain(chain) if chain is not None else None
         context.update({

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from governance.errors import DomainError, ErrorCode
 from governance.registry import roles
+from portal.params import parse_id
 from portal.uploads import ROSTER, validate_upload
 
 from .models import Community, RosterImport
@@ -208,7 +209,7 @@ def roster_template(request):
     community_id = request.GET.get("community")
     if community_id:
         community = get_object_or_404(
-            manageable_communities(request.user), pk=community_id if community_id.isdigit() else None
+            manageable_communities(request.user), pk=parse_id(community_id)
         )
         filename = f"业主名册模板-{community.code}.xlsx"
     elif not manageable_communities(request.user).exists():
@@ -247,10 +248,10 @@ def roster_admin_urls() -> list:
     return [
         path("roster/", roster_upload, name="roster_upload"),
         path("roster/template/", roster_template, name="roster_template"),
-        path("roster/export/<int:community_id>/", roster_export, name="roster_export"),
-        path("roster/imports/<int:import_id>/", roster_preview, name="roster_preview"),
-        path("roster/imports/<int:import_id>/confirm/", roster_confirm, name="roster_confirm"),
-        path("roster/imports/<int:import_id>/progress/", roster_progress, name="roster_progress"),
-        path("roster/imports/<int:import_id>/status/", roster_status, name="roster_status"),
-        path("roster/imports/<int:import_id>/file/", roster_file, name="roster_file"),
+        path("roster/export/<id:community_id>/", roster_export, name="roster_export"),
+        path("roster/imports/<id:import_id>/", roster_preview, name="roster_preview"),
+        path("roster/imports/<id:import_id>/confirm/", roster_confirm, name="roster_confirm"),
+        path("roster/imports/<id:import_id>/progress/", roster_progress, name="roster_progress"),
+        path("roster/imports/<id:import_id>/status/", roster_status, name="roster_status"),
+        path("roster/imports/<id:import_id>/file/", roster_file, name="roster_file"),
     ]

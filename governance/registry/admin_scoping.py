@@ -56,6 +56,7 @@ from wagtail.permissions import policy_registry, register_permission_policy
 
 from governance.errors import DomainError, ErrorCode
 from portal.display import display_value
+from portal.params import parse_id
 
 from . import roles
 from .models import Community
@@ -531,6 +532,7 @@ class ScopedModelViewSet(ModelViewSet):
     update and delete, e.g. ``"registry.unit"``) and ``audit_masks`` (field -> masking function).
     """
 
+    pk_path_converter = "id"
     community_path: str = "community"
     consistency_paths: tuple[str, ...] = ()
     scopes: dict[str, Scope | None] = {}
@@ -725,12 +727,15 @@ class ScopedChooseResultsView(_ScopedChooserMixin, chooser_views.ChooseResultsVi
 
 class ScopedChosenView(_ScopedChooserMixin, chooser_views.ChosenView):
     def get_object(self, pk):
-        return self.scoped_queryset().get(pk=pk)
+        return self.scoped_queryset().get(pk=parse_id(pk))
 
 
 class ScopedChosenMultipleView(_ScopedChooserMixin, chooser_views.ChosenMultipleView):
     def get_objects(self, pks):
-        return self.scoped_queryset().filter(pk__in=pks)
+        ids = [parse_id(pk) for pk in pks]
+        if None in ids:
+            raise Http404(_("参数 id 不是有效的编号：%(value)s") % {"value": pks[ids.index(None)][:40]})
+        return self.scoped_queryset().filter(pk__in=ids)
 
 
 class NoChooserCreateView(chooser_views.CreateView):

@@ -41,6 +41,7 @@ from governance.registry.admin_scoping import (
     superusers_only,
 )
 from portal.masking import mask_id_number, mask_phone
+from portal.params import int_param
 
 from . import permissions, services
 from .models import (
@@ -618,9 +619,9 @@ class UnitApplicationViewSet(ScopedModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("approve/<int:pk>/", self.construct_view(ApplicationApproveView), name="approve"),
-            path("reject/<int:pk>/", self.construct_view(ApplicationRejectView), name="reject"),
-            path("proof/<int:pk>/", self.construct_view(ApplicationProofView), name="proof"),
+            path("approve/<id:pk>/", self.construct_view(ApplicationApproveView), name="approve"),
+            path("reject/<id:pk>/", self.construct_view(ApplicationRejectView), name="reject"),
+            path("proof/<id:pk>/", self.construct_view(ApplicationProofView), name="proof"),
         ]
 
 
@@ -655,11 +656,9 @@ class BuildingGridView(WagtailAdminTemplateMixin, TemplateView):
 
     def _pick(self, queryset, param):
         """The requested row when it is in scope (404 when it is not), else the first one."""
-        raw = self.request.GET.get(param)
-        if raw:
-            if not raw.isdigit():
-                raise Http404
-            return get_object_or_404(queryset, pk=int(raw))
+        pk = int_param(self.request, param)
+        if pk is not None:
+            return get_object_or_404(queryset, pk=pk)
         return queryset.first()
 
 

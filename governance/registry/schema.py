@@ -17,6 +17,7 @@ from portal.graphql.enums import enum_from_choices
 from portal.graphql.errors import not_authenticated
 from portal.graphql.mutations import DomainMutation
 from portal.graphql.upload import Upload
+from portal.params import parse_id
 
 from . import selectors, services
 from .models import (
@@ -313,8 +314,8 @@ class RegistryQuery(graphene.ObjectType):
     def resolve_unit(root, info, id):
         user = _require_user(info)
         unit = None
-        if str(id).isdigit():
-            unit = selectors.units_for(user).select_related("community", "building").filter(pk=int(id)).first()
+        if parse_id(id) is not None:
+            unit = selectors.units_for(user).select_related("community", "building").filter(pk=parse_id(id)).first()
         if unit is None:
             raise DomainError(ErrorCode.NOT_FOUND, "没有找到该房屋，或您无权查看。")
         return unit

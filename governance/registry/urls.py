@@ -9,5 +9,5 @@ urlpatterns = [
     path("co-owner/", views.coowner_apply, name="verification_coowner"),
     path("tenant/", views.tenant_register, name="verification_tenant"),
     path("correction/", views.phone_correction, name="verification_correction"),
-    path("applications/<int:application_id>/proof/", views.application_proof, name="application_proof"),
+    path("applications/<id:application_id>/proof/", views.application_proof, name="application_proof"),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from governance.errors import DomainError
 from portal.accounts.ratelimit import client_ip
+from portal.params import int_param
 
 from . import permissions, services
 from .forms import ApplicationForm, CodeForm
@@ -24,8 +25,8 @@ from .selectors import applications_for, my_ownerships
 
 
 def _picked_unit(request) -> Unit:
-    return get_object_or_404(Unit.objects.select_related("community", "building"), pk=request.GET.get("unit")
-                             or request.POST.get("unit"))
+    pk = int_param(request, "unit") or int_param(request, "unit", data=request.POST)
+    return get_object_or_404(Unit.objects.select_related("community", "building"), pk=pk)
 
 
 @login_required
@@ -34,7 +35,8 @@ def verification_start(request):
     communities = Community.objects.order_by("code")
     community = communities.filter(code=request.GET.get("community", "")).first()
     buildings = Building.objects.filter(community=community).order_by("sort_key", "name") if community else []
-    building = buildings.filter(pk=request.GET.get("building") or 0).first() if community else None
+    building_id = int_param(request, "building")
+    building = buildings.filter(pk=building_id).first() if community and building_id else None
     units = Unit.objects.filter(building=building).order_by("entrance", "floor", "room") if building else []
     return render(request, "registry/verify_start.html", {
         "communities": communities, "community": community, "buildings": buildings, "building": building,

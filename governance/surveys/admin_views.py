@@ -304,10 +304,10 @@ class SurveyViewSet(ScopedModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("open/<int:pk>/", self.construct_view(SurveyOpenView), name="open"),
-            path("close/<int:pk>/", self.construct_view(SurveyCloseView), name="close"),
-            path("results/<int:pk>/", self.construct_view(SurveyResultsView), name="results"),
-            path("export/<int:pk>/", self.construct_view(SurveyExportView), name="export"),
+            path("open/<id:pk>/", self.construct_view(SurveyOpenView), name="open"),
+            path("close/<id:pk>/", self.construct_view(SurveyCloseView), name="close"),
+            path("results/<id:pk>/", self.construct_view(SurveyResultsView), name="results"),
+            path("export/<id:pk>/", self.construct_view(SurveyExportView), name="export"),
         ]
 
 

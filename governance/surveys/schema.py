@@ -17,6 +17,7 @@ from portal.graphql.enums import enum_from_choices
 from portal.graphql.errors import error, not_authenticated
 from portal.graphql.loaders import per_request, prefetched
 from portal.graphql.mutations import DomainMutation
+from portal.params import parse_id
 
 from . import selectors, services
 from .models import AnswerPer, Audience, PublisherKind, QuestionKind, SurveyStatus
@@ -268,10 +269,10 @@ class SurveyResponseType(graphene.ObjectType):
 
 def _visible(user, survey_id):
     survey = None
-    if str(survey_id).isdigit():
+    if parse_id(survey_id) is not None:
         queryset = selectors.visible_surveys_for(user).select_related("community").prefetch_related(
             selectors.questions_prefetch(), "scope_buildings")
-        survey = queryset.filter(pk=int(survey_id)).first()
+        survey = queryset.filter(pk=parse_id(survey_id)).first()
     if survey is None:
         raise DomainError(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE)
     return survey
@@ -370,9 +371,9 @@ class AnswerSurvey(DomainMutation):
         survey = _visible(user, survey_id)
         unit = None
         if unit_id is not None:
-            if not str(unit_id).isdigit():
+            unit = parse_id(unit_id)
+            if unit is None:
                 raise DomainError(ErrorCode.NOT_IN_AUDIENCE, "您不能代表该房屋填写本问卷。", field="unit_id")
-            unit = int(unit_id)
         try:
             response = services.survey_answer(survey=survey, user=user, unit=unit,
                                               answers=_answers_for_service(survey, answers))

@@ -85,7 +85,7 @@ class CommunityPage(RoutablePageMixin, Page):
         context.update(community_home_context(self, request.user, cached=not getattr(request, "is_preview", False)))
         return context
 
-    @path("buildings/<int:building_id>/", name="building_grid")
+    @path("buildings/<id:building_id>/", name="building_grid")
     def building_grid_view(self, request, building_id: int):
         """楼栋可视化 for members of this community only; a visitor is asked to sign in, a non-member gets a 404."""
         from governance.registry.models import Building
@@ -109,13 +109,13 @@ class CommunityPage(RoutablePageMixin, Page):
 
         return views.archive_index(self, request)
 
-    @path("archive/<int:document_id>/", name="archive_detail")
+    @path("archive/<id:document_id>/", name="archive_detail")
     def archive_detail_view(self, request, document_id: int):
         from home import views
 
         return views.archive_detail(self, request, document_id)
 
-    @path("archive/<int:document_id>/file/", name="archive_file")
+    @path("archive/<id:document_id>/file/", name="archive_file")
     def archive_file_view(self, request, document_id: int):
         from home import views
 
@@ -143,7 +143,7 @@ class CommunityPage(RoutablePageMixin, Page):
 
         return views.bulletin_index(self, request)
 
-    @path("bulletin/<int:item_id>/", name="bulletin_item")
+    @path("bulletin/<id:item_id>/", name="bulletin_item")
     def bulletin_item_view(self, request, item_id: int):
         from home import views
 

@@ -124,6 +124,7 @@ def _bookable(profile) -> bool:
 
 class ExpertProfileViewSet(SnippetViewSet):
     model = ExpertProfile
+    pk_path_converter = "id"
     icon = "user"
     menu_label = _("专家资料")
     menu_name = "expert_profiles"
@@ -155,6 +156,7 @@ class ExpertProfileViewSet(SnippetViewSet):
 class EditorsModelViewSet(ModelViewSet):
     """A ModelViewSet for editors only: views of actions outside the policy do not exist at all."""
 
+    pk_path_converter = "id"
     policy: EditorsPermissionPolicy
     copy_view_enabled = False
     add_to_reference_index = False
@@ -311,7 +313,7 @@ class ExpertSlotViewSet(EditorsModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("cancel/<int:pk>/", self.construct_view(SlotCancelView), name="cancel"),
+            path("cancel/<id:pk>/", self.construct_view(SlotCancelView), name="cancel"),
         ]
 
 

@@ -150,6 +150,7 @@ class ReportInspectView(InspectView):
 class _ModerationViewSet(ModelViewSet):
     """List and inspect only, plus the moderation actions; no add / edit / delete / copy / usage / history."""
 
+    pk_path_converter = "id"
     add_to_admin_menu = False
     inspect_view_enabled = True
     search_backend_name = None  # the ORM: the search index leaves hidden questions out, moderators need them
@@ -179,13 +180,13 @@ class _ModerationViewSet(ModelViewSet):
         urls = [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+            path("inspect/<id:pk>/", self.inspect_view, name="inspect"),
         ]
         if self.has_actions:
             for action in ("hide", "restore", "dismiss"):
                 view = PostActionView.as_view(model=self.model, action=action,
                                               inspect_url_name=self.get_url_name("inspect"))
-                urls.append(path(f"{action}/<int:pk>/", view, name=action))
+                urls.append(path(f"{action}/<id:pk>/", view, name=action))
         return urls
 
 

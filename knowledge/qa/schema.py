@@ -18,6 +18,7 @@ from portal.graphql.enums import enum_from_choices
 from portal.graphql.errors import not_authenticated
 from portal.graphql.loaders import per_request, prefetched
 from portal.graphql.mutations import DomainMutation
+from portal.params import parse_id
 
 from . import permissions, selectors, services
 from .models import PostStatus, Question, ReportReason
@@ -196,9 +197,8 @@ class QAQuery(graphene.ObjectType):
     @staticmethod
     def resolve_question(root, info, id):
         user = current_user(info)
-        try:
-            pk = int(id)
-        except (TypeError, ValueError):
+        pk = parse_id(id)
+        if pk is None:
             return None
         return selectors.with_answers(selectors.readable_questions(user), user).select_related(
             "community", "author").filter(pk=pk).first()

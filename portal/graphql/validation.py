@@ -29,7 +29,7 @@ from graphql import (
     visit,
 )
 
-from .errors import QUERY_TOO_COMPLEX, QUERY_TOO_DEEP
+from .errors import BAD_REQUEST, QUERY_TOO_COMPLEX, QUERY_TOO_DEEP
 
 
 def max_depth() -> int:
@@ -91,7 +91,7 @@ def _over_field_limit(document, limit: int) -> OperationDefinitionNode | None:
 def validate_document(schema, document) -> list[GraphQLError]:
     errors = validate(schema, document, max_errors=graphene_settings.MAX_VALIDATION_ERRORS)
     if errors:
-        return errors
+        return [GraphQLError(err.message, err.nodes, extensions={"code": BAD_REQUEST}) for err in errors]
     field_limit = max_fields()
     operation = _over_field_limit(document, field_limit)
     if operation is not None:

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from governance.registry.models import Ownership, Person, Residency, Unit
 from governance.registry import roles
 from portal.masking import mask_phone
+from portal.params import parse_id
 
 from ..models import (
     ChannelName,
@@ -80,9 +81,9 @@ def notices_for(user, community) -> QuerySet[NoticePage]:
 
 def visible_notice(user, notice_id) -> NoticePage | None:
     """The live notice with this id if the user is a member of its community, else None."""
-    if not getattr(user, "is_authenticated", False) or not str(notice_id).isdigit():
+    if not getattr(user, "is_authenticated", False) or parse_id(notice_id) is None:
         return None
-    notice = NoticePage.objects.live().select_related("community").filter(pk=int(notice_id)).first()
+    notice = NoticePage.objects.live().select_related("community").filter(pk=parse_id(notice_id)).first()
     if notice is None or notice.community_id is None:
         return None
     if not roles.communities_for(user).filter(pk=notice.community_id).exists():
