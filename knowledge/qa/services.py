@@ -188,7 +188,7 @@ def answer_post(*, question, author, body: str) -> Answer:
 
 @transaction.atomic
 def answer_accept(*, answer, actor, accept: bool = True) -> Question:
-    """Accept `answer` (replacing any earlier one) or, with accept=False, un-accept it. The asker or a moderator."""
+    """Accept `answer` (replacing any earlier one) or, with accept=False, un-accept it. The asker only."""
     require_user(actor)
     answer = Answer.objects.filter(pk=getattr(answer, "pk", answer)).first()
     if answer is None:

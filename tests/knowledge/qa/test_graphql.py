@@ -244,3 +244,13 @@ def test_answering_errors(qa, board):
     assert errors(qa.member_a, str(board["fee"].pk))[0]["code"] == "NOT_FOUND"
     assert errors(qa.member_b, str(board["fee"].pk))[0]["code"] == "NOT_FOUND"  # its author: still not answerable
     assert board["fee"].answers.count() == 0
+
+
+def test_an_editor_cannot_accept_or_unaccept_on_someone_elses_question(qa, board):
+    for variables in ({"id": str(board["first"].pk)}, {"id": str(board["second"].pk), "accept": False}):
+        payload = gql(qa.editor, ACCEPT, variables)["data"]["acceptAnswer"]
+        assert payload == {"question": None, "errors": [{"code": "PERMISSION_DENIED", "field": None}]}
+    board["fund"].refresh_from_db()
+    assert (board["fund"].accepted_answer, board["fund"].solved) == (board["second"], True)
+    viewer = gql(qa.editor, QUESTIONS, {"query": "维修基金"})["data"]["questions"]["items"][0]
+    assert viewer["canAccept"] is False
