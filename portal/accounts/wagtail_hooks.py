@@ -22,7 +22,7 @@ from portal.admin_scoping import (
 from portal.masking import mask_phone
 
 from . import roles, services
-from .editorial import editorial_groups_sync
+from .editorial import editorial_groups_sync, sees_whole_page_tree
 from .models import Membership, Role, User
 
 #: Roles a street office may grant (in one of its communities); the others need a superuser.
@@ -179,3 +179,15 @@ membership_viewset = MembershipViewSet()  # built at import: registers its polic
 @hooks.register("register_admin_viewset")
 def register_membership_viewset():
     return membership_viewset
+
+
+#: The reports menu items (their `name`) that list pages from the whole tree.
+PAGE_TREE_REPORT_ITEMS = frozenset({
+    "locked-pages", "workflows", "workflow-tasks", "site-history", "aging-pages", "page-types-usage",
+})
+
+
+@hooks.register("construct_reports_menu")
+def hide_page_tree_reports(request, menu_items):
+    if not sees_whole_page_tree(request.user):
+        menu_items[:] = [item for item in menu_items if item.name not in PAGE_TREE_REPORT_ITEMS]
