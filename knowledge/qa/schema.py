@@ -144,7 +144,8 @@ class QAQuestionType(graphene.ObjectType):
 
     @staticmethod
     def resolve_can_accept(question, info):
-        return question.is_visible and (question.author_id == _viewer_id(info) or _is_moderator(info))
+        viewer_id = _viewer_id(info)
+        return question.is_visible and viewer_id is not None and question.author_id == viewer_id
 
 
 class QAQuestionListType(graphene.ObjectType):

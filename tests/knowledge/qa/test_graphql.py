@@ -77,7 +77,7 @@ def test_the_viewer_fields_follow_the_rules(qa, board):
     assert (items[FUND]["isMine"], items[FUND]["canAnswer"], items[FUND]["canAccept"]) == (True, True, True)
     assert (items[FEE]["isMine"], items[FEE]["canAnswer"], items[FEE]["canAccept"]) == (False, True, False)
     editor = {item["title"]: item for item in gql(qa.editor, QUESTIONS)["data"]["questions"]["items"]}
-    assert (editor[FEE]["canAnswer"], editor[FEE]["canAccept"]) == (False, True)
+    assert (editor[FEE]["canAnswer"], editor[FEE]["canAccept"]) == (False, False)
 
 
 def test_search_solved_and_paging(qa, board):
