@@ -1,4 +1,4 @@
-"""Wagtail's report URLs refused to users whose page rights cover part of the tree only (see
+"""Wagtail's unscoped report URLs refused to users whose page rights cover part of the tree only (see
 `editorial.sees_whole_page_tree`); the reports menu hides them too (portal.accounts.wagtail_hooks)."""
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied
 from .editorial import sees_whole_page_tree
 
 REPORTS_NAMESPACE = "wagtailadmin_reports"
-PAGE_TREE_REPORTS = frozenset({
-    "page_types_usage", "locked_pages", "aging_pages", "site_history", "workflow", "workflow_tasks",
-})
+# The page types report counts every page and names the last edited one of each type, whatever the user's
+# rights. The other page reports (locked and aging pages, site history, workflows) are limited by Wagtail to
+# the pages the user holds rights on (or may explore), so they stay open.
+PAGE_TREE_REPORTS = frozenset({"page_types_usage"})
 
 
 def is_page_tree_report(url_name: str) -> bool:

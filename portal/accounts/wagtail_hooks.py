@@ -181,10 +181,8 @@ def register_membership_viewset():
     return membership_viewset
 
 
-#: The reports menu items (their `name`) that list pages from the whole tree.
-PAGE_TREE_REPORT_ITEMS = frozenset({
-    "locked-pages", "workflows", "workflow-tasks", "site-history", "aging-pages", "page-types-usage",
-})
+#: The reports menu items (their `name`) that list pages from the whole tree (see portal.accounts.middleware).
+PAGE_TREE_REPORT_ITEMS = frozenset({"page-types-usage"})
 
 
 @hooks.register("construct_reports_menu")
