@@ -5,8 +5,9 @@ into a group, and `editorial_groups_sync(user)` makes the user's groups match hi
 memberships (the listener of every membership write, `portal.accounts.signals.memberships_changed`):
 
 - 内容编辑 (Role.EDITOR, platform-wide) → Wagtail's "Moderators" group: edits and publishes the
-  knowledge community, the legal-aid corner and disclosure pages, and approves submissions in the
-  "Moderators approval" workflow (case submissions, editors' changes).
+  knowledge community and the legal-aid corner (page rights on those two roots only, never on a
+  community's home), and approves submissions in the "Moderators approval" workflow (case submissions,
+  editors' changes).
 - 业委会委员 / 执行秘书 of a community → that community's group "小区页面编辑·<code>": add, edit and
   publish pages under the community's home only (notices, disclosures, help; the home itself), and
   add/choose images in the community's own image collection (the carousel). Another community's
@@ -29,6 +30,9 @@ COMMUNITY_GROUP_PREFIX = "小区页面编辑·"
 COMMUNITY_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
 COMMUNITY_IMAGE_PERMISSIONS = ("add_image", "choose_image", "change_image")
 COMMUNITY_EDITOR_ROLES = (Role.COMMITTEE_MEMBER, Role.COMMITTEE_SECRETARY)
+# The roots of the editor's trees, by content type (this layer does not import the knowledge app).
+MODERATOR_ROOT_MODELS = ("knowledgeindexpage", "legalaidindexpage")
+MODERATOR_PAGE_PERMISSIONS = COMMUNITY_PAGE_PERMISSIONS
 
 
 def _permission(app_label: str, codename: str) -> Permission:
@@ -61,17 +65,29 @@ def community_editor_group(community) -> Group:
     return group
 
 
+def moderator_roots():
+    """The knowledge home and the legal-aid home: the only pages the Moderators group holds rights on."""
+    return Page.objects.filter(content_type__app_label="knowledge", content_type__model__in=MODERATOR_ROOT_MODELS)
+
+
+def moderators_page_permissions_sync(group: Group | None = None) -> None:
+    """Give the Moderators group its page rights on the knowledge and legal-aid roots, and none elsewhere."""
+    group = group or moderators_group()
+    roots = list(moderator_roots())
+    GroupPagePermission.objects.filter(group=group).exclude(page__in=roots).delete()
+    for page in roots:
+        for codename in MODERATOR_PAGE_PERMISSIONS:
+            GroupPagePermission.objects.get_or_create(group=group, page=page,
+                                                      permission=_permission("wagtailcore", codename))
+
+
 def moderators_group() -> Group:
-    """Wagtail's "Moderators" group (made by Wagtail's initial data); recreated with the same page rights on the
-    tree's root when a flushed database lost it."""
+    """Wagtail's "Moderators" group (made by Wagtail's initial data); recreated, with its page rights on the
+    knowledge and legal-aid roots, when a flushed database lost it."""
     group, created = Group.objects.get_or_create(name=MODERATORS_GROUP)
     if created:
         group.permissions.add(_permission("wagtailadmin", "access_admin"))
-        root = Page.get_first_root_node()
-        if root is not None:
-            for codename in COMMUNITY_PAGE_PERMISSIONS:
-                GroupPagePermission.objects.get_or_create(group=group, page=root,
-                                                          permission=_permission("wagtailcore", codename))
+        moderators_page_permissions_sync(group)
     return group
 
 
@@ -103,3 +119,11 @@ def editorial_groups_sync(*, user) -> tuple[list[str], list[str]]:
 def groups_follow_roles(*, user, **_signal) -> None:
     """Listener of `portal.accounts.signals.memberships_changed`."""
     editorial_groups_sync(user=user)
+
+
+def sees_whole_page_tree(user) -> bool:
+    """Wagtail's reports (page types, locked and aging pages, site history, workflows) list pages from the whole
+    tree: only a superuser or a group holding page rights on the tree's root may read them."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser) or GroupPagePermission.objects.filter(group__user=user, page__depth=1).exists()

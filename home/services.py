@@ -18,6 +18,7 @@ from wagtail.models import Collection, Locale, Page, Site
 from governance.audit.services import audit_record
 from governance.errors import DomainError, ErrorCode
 from governance.office.services import notify_user
+from portal.privacy import contains_personal_info, privacy_message
 from portal.uploads import DOCUMENT_TYPES, IMAGE_TYPES, MB, UploadPolicy, validate_upload
 
 from . import permissions
@@ -299,6 +300,8 @@ def feedback_submit(*, community, user, category: str, content: str) -> Feedback
     content = (content or "").strip()
     if not content:
         raise DomainError(ErrorCode.INVALID, "请填写反馈内容。", field="content")
+    if contains_personal_info(content):
+        raise DomainError(ErrorCode.INVALID, privacy_message("反馈内容"), field="content")
     if len(content) > FEEDBACK_MAX_CHARS:
         raise DomainError(ErrorCode.INVALID, f"反馈内容不能超过 {FEEDBACK_MAX_CHARS} 个字。", field="content")
     recent = Feedback.objects.filter(user=user, created_at__gte=timezone.now() - timedelta(days=1)).count()

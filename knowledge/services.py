@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils.text import slugify
 from wagtail.models import Page
 
+from home.editorial import moderators_page_permissions_sync
+
 from .models import ArticlePage, KnowledgeIndexPage, LegalAidIndexPage, Section
 
 KNOWLEDGE_HOME_TITLE = "知识社区"
@@ -25,6 +27,7 @@ def _ensure_index(model, *, title: str, slug: str):
     page = model(title=title, slug=_free_slug(home, slug))
     home.add_child(instance=page)
     page.save_revision().publish()
+    moderators_page_permissions_sync()
     return model.objects.get(pk=page.pk)
 
 

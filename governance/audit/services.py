@@ -13,6 +13,8 @@ from typing import Any, Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from portal.privacy import mask_personal_info
+
 from .models import GENESIS_HASH, AuditChain, AuditEvent
 
 GLOBAL_CHAIN_KEY = "global"
@@ -26,6 +28,17 @@ def _json_default(value: Any):
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+def _masked(value):
+    """Every text in a summary with its mobile and ID numbers masked, keys included."""
+    if isinstance(value, str):
+        return mask_personal_info(value)
+    if isinstance(value, dict):
+        return {_masked(key): _masked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return value
 
 
 def normalise_summary(summary: dict | None) -> dict:
@@ -99,8 +112,8 @@ def audit_record(
         action=action,
         object_type=object_type,
         object_id=str(object_id),
-        object_repr=object_repr[:200],
-        summary=normalise_summary(summary),
+        object_repr=mask_personal_info(object_repr)[:200],
+        summary=_masked(normalise_summary(summary)),
         created_at=timezone.now(),
         prev_hash=chain.last_hash,
     )

@@ -151,7 +151,8 @@ class MotionResultType(graphene.ObjectType):
     abstain = graphene.Field(VoteAmountType, required=True, description="弃权（计入参与表决，不计入同意）")
     void = graphene.Field(VoteAmountType, required=True, description="废票（不计入参与表决）")
     participation_met = graphene.Boolean(required=True, description="是否达到参与表决要求（面积和人数）")
-    approved = graphene.Boolean(required=True, description="同意是否达到通过比例（面积和人数）")
+    approval_met = graphene.Boolean(required=True, description="同意是否达到通过比例（面积和人数，以参与表决为基数）")
+    approved = graphene.Boolean(required=True, description="动议是否获得通过（达到参与表决要求且同意达到通过比例）")
     verdict = graphene.Field(VerdictEnum, required=True, description="表决结论")
     verdict_label = graphene.String(required=True, description="表决结论的中文：通过 / 未通过 / 未达到参与表决要求")
 

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping
 
 from governance.errors import DomainError, ErrorCode
+from portal.privacy import contains_personal_info, privacy_message
 
 from .models import CHOICE_KINDS, RATING_MAX, RATING_MIN, Question, QuestionKind
 
@@ -262,6 +263,8 @@ def clean_answers(questions: list[Question], answers: Mapping) -> list[CleanAnsw
         answer, message = _clean_one(question, normalised.get(question.pk), option_ids)
         if message:
             errors[question.pk] = f"第{question.order}题：{message}"
+        elif answer is not None and contains_personal_info(answer.text):
+            errors[question.pk] = privacy_message(f"第{question.order}题")
         elif answer is not None:
             cleaned.append(answer)
     if errors:

@@ -180,7 +180,7 @@ class Result:
     abstain: Amount
     void: Amount
     participation_met: bool
-    approved: bool
+    approval_met: bool  # agreement reached the approval threshold among the participants
     rights: dict[str, Amount] = field(repr=False, default_factory=dict, compare=False)
 
     @property
@@ -191,7 +191,12 @@ class Result:
     def verdict(self) -> str:
         if not self.participation_met:
             return "no_quorum"
-        return "passed" if self.approved else "rejected"
+        return "passed" if self.approval_met else "rejected"
+
+    @property
+    def approved(self) -> bool:
+        """The motion was approved: participation met and the approval threshold reached (verdict `passed`)."""
+        return self.verdict == "passed"
 
     @property
     def verdict_label(self) -> str:
@@ -206,6 +211,7 @@ class Result:
             "abstain": self.abstain.to_dict(),
             "void": self.void.to_dict(),
             "participation_met": self.participation_met,
+            "approval_met": self.approval_met,
             "approved": self.approved,
             "verdict": self.verdict,
         }
@@ -271,11 +277,11 @@ def decide(rule: Rule, *, total: Amount, agree: Amount, oppose: Amount, abstain:
         participating.heads, total.heads, rule.participation_heads
     )
     compare = more_than if rule.approval_strict else at_least
-    approved = compare(agree.cents, participating.cents, rule.approval_area) and compare(
+    approval_met = compare(agree.cents, participating.cents, rule.approval_area) and compare(
         agree.heads, participating.heads, rule.approval_heads
     )
     return Result(rule=rule, total=total, agree=agree, oppose=oppose, abstain=abstain, void=void,
-                  participation_met=participation_met, approved=approved, rights=rights or {})
+                  participation_met=participation_met, approval_met=approval_met, rights=rights or {})
 
 
 def tally_document(document: dict) -> Result:

@@ -6,11 +6,10 @@ Every refusal is a `DomainError(INVALID)` whose Chinese message names the field,
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from governance.errors import DomainError, ErrorCode
+from portal.privacy import contains_personal_info, privacy_message
 
 from .models import LESSONS_MAX, SECTION_MAX, TITLE_MAX, TITLE_MIN, CaseKind
 
@@ -26,18 +25,6 @@ SECTIONS = ("background", "dispute", "handling", "outcome")
 FIELDS = ("title", *SECTIONS, "lessons")
 MAX_CHARS = {**{name: SECTION_MAX for name in SECTIONS}, "lessons": LESSONS_MAX}
 
-# A mainland mobile number: 11 digits starting 1[3-9], possibly written 138 0013 8000 or 138-0013-8000,
-# not part of a longer run of digits. Text is NFKC-normalised first, so full-width digits count too.
-MOBILE_RE = re.compile(r"(?<![0-9])1[3-9][0-9](?:[ \-]?[0-9]{4}){2}(?![0-9])")
-# An 18-character resident ID number: 17 digits and a check character (a digit or X).
-ID_NUMBER_RE = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
-# The same written in groups: 110101 19900307 123X (region, birth date, sequence and check character).
-ID_GROUPED_RE = re.compile(r"(?<![0-9])[0-9]{6}[ \-][0-9]{8}[ \-][0-9]{3}[0-9Xx](?![0-9])")
-# A country code before a mobile number (+86, 0086, 86- / 86 ) is dropped before matching.
-COUNTRY_CODE_RE = re.compile(r"(?:\+86|(?<![0-9])0086|(?<![0-9])86(?=[ \-]))[ \-]?(?=1[3-9])")
-
-PRIVACY_MESSAGE = "请删除手机号、身份证号等个人信息：{label}"
-
 
 @dataclass(frozen=True)
 class CaseText:
@@ -48,12 +35,6 @@ class CaseText:
     outcome: str
     lessons: str
     kind: str
-
-
-def contains_personal_info(text: str) -> bool:
-    """True when the text holds a mainland mobile number or an 18-character ID number."""
-    normalised = COUNTRY_CODE_RE.sub(" ", unicodedata.normalize("NFKC", text or ""))
-    return bool(MOBILE_RE.search(normalised) or ID_NUMBER_RE.search(normalised) or ID_GROUPED_RE.search(normalised))
 
 
 def _clean_text(value) -> str:
@@ -74,7 +55,7 @@ def clean_case_text(*, title, background, dispute, handling, outcome, lessons=""
     # Privacy first: personal information is refused before anything else is looked at.
     for name in FIELDS:
         if contains_personal_info(values[name]):
-            raise DomainError(ErrorCode.INVALID, PRIVACY_MESSAGE.format(label=LABELS[name]), field=name)
+            raise DomainError(ErrorCode.INVALID, privacy_message(LABELS[name]), field=name)
     kind = getattr(kind, "value", kind)
     if kind not in CaseKind.values:
         raise DomainError(ErrorCode.INVALID, "请选择类型：案例或争议处理。", field="kind")

@@ -23,6 +23,7 @@ from governance.audit.services import audit_record
 from governance.errors import DomainError, ErrorCode
 from governance.office.services import notify_user
 from governance.registry.models import Community
+from portal.privacy import contains_personal_info, privacy_message
 
 from . import permissions, selectors
 from .models import HOLDING_STATUSES, Booking, BookingStatus, ExpertProfile, ExpertSlot, SlotMode
@@ -134,6 +135,9 @@ def booking_create(*, slot: ExpertSlot, community: Community, topic: str, detail
                           field="community_id")
     now = now or timezone.now()
     topic, details = _text(topic), _text(details)
+    for field, label, text in (("topic", "咨询主题", topic), ("details", "问题说明", details)):
+        if contains_personal_info(text):
+            raise DomainError(ErrorCode.INVALID, privacy_message(label), field=field)
     if not TOPIC_MIN <= len(topic) <= TOPIC_MAX:
         raise DomainError(ErrorCode.INVALID, f"咨询主题须为 {TOPIC_MIN} 到 {TOPIC_MAX} 个字。", field="topic")
     if len(details) > DETAILS_MAX:

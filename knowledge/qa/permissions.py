@@ -73,10 +73,10 @@ def can_view_answer(user, answer) -> bool:
 
 
 def can_accept(user, question) -> bool:
-    """Accept or un-accept an answer: the asker, or a moderator."""
+    """Accept or un-accept an answer: the asker only (moderators hide and restore, they do not choose for him)."""
     if not _signed_in(user):
         return False
-    return question.author_id == user.pk or is_moderator(user)
+    return question.author_id == user.pk
 
 
 def can_report(user, post) -> bool:

@@ -111,7 +111,7 @@ class QAQuestionType(graphene.ObjectType):
                             description="当前用户能看到的回答，被采纳的在前，其余按时间先后")
     is_mine = graphene.Boolean(required=True, description="是否为当前用户提的问题")
     can_answer = graphene.Boolean(required=True, description="当前用户现在能否回答")
-    can_accept = graphene.Boolean(required=True, description="当前用户能否采纳回答（提问人或管理员）")
+    can_accept = graphene.Boolean(required=True, description="当前用户能否采纳回答（仅提问人）")
     created_at = graphene.DateTime(required=True, description="提问时间")
     last_activity_at = graphene.DateTime(required=True, description="最后活动时间（新回答、采纳）")
 
@@ -145,7 +145,8 @@ class QAQuestionType(graphene.ObjectType):
 
     @staticmethod
     def resolve_can_accept(question, info):
-        return question.is_visible and (question.author_id == _viewer_id(info) or _is_moderator(info))
+        viewer_id = _viewer_id(info)
+        return question.is_visible and viewer_id is not None and question.author_id == viewer_id
 
 
 class QAQuestionListType(graphene.ObjectType):
@@ -258,7 +259,7 @@ class AnswerQuestion(DomainMutation):
 
 
 class AcceptAnswer(DomainMutation):
-    """采纳或取消采纳一个回答（提问人或管理员）；同一时间只有一个被采纳的回答"""
+    """采纳或取消采纳一个回答（仅提问人）；同一时间只有一个被采纳的回答"""
 
     class Arguments:
         answer_id = graphene.ID(required=True, description="回答 ID")

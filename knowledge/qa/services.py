@@ -22,6 +22,7 @@ from wagtail.search import index
 from governance.errors import DomainError, ErrorCode
 from governance.office.services import notify_user
 from portal.accounts.models import User
+from portal.privacy import contains_personal_info, privacy_message
 
 from . import permissions
 from .models import (
@@ -96,11 +97,18 @@ def _clean_text(value: str | None) -> str:
     return (value or "").strip()
 
 
+def refuse_personal_info(text: str, *, field: str, label: str) -> None:
+    if contains_personal_info(text):
+        raise DomainError(ErrorCode.INVALID, privacy_message(label), field=field)
+
+
 # --- asking ---------------------------------------------------------------------------------------------------
 
 
 def _validate_question(title: str, body: str) -> tuple[str, str]:
     title, body = _clean_text(title), _clean_text(body)
+    refuse_personal_info(title, field="title", label="标题")
+    refuse_personal_info(body, field="body", label="问题说明")
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
         raise DomainError(ErrorCode.INVALID, f"标题须为 {TITLE_MIN}–{TITLE_MAX} 个字（现在 {len(title)} 个字）。",
                           field="title")
@@ -147,6 +155,7 @@ def answer_post(*, question, author, body: str) -> Answer:
         raise deny("只有业委会委员、执行秘书和专家顾问可以回答。")
     question = _lock_visible_question(question)
     body = _clean_text(body)
+    refuse_personal_info(body, field="body", label="回答内容")
     if not ANSWER_MIN <= len(body) <= ANSWER_MAX:
         raise DomainError(ErrorCode.INVALID, f"回答内容须为 {ANSWER_MIN}–{ANSWER_MAX} 个字（现在 {len(body)} 个字）。",
                           field="body")
@@ -167,7 +176,7 @@ def answer_post(*, question, author, body: str) -> Answer:
 
 @transaction.atomic
 def answer_accept(*, answer, actor, accept: bool = True) -> Question:
-    """Accept `answer` (replacing any earlier one) or, with accept=False, un-accept it. The asker or a moderator."""
+    """Accept `answer` (replacing any earlier one) or, with accept=False, un-accept it. The asker only."""
     require_user(actor)
     answer = Answer.objects.filter(pk=getattr(answer, "pk", answer)).first()
     if answer is None:

@@ -11,6 +11,7 @@ from wagtail.models import GroupPagePermission
 from home.services import ensure_community_page
 from governance.registry import memberships as services
 from home.editorial import COMMUNITY_GROUP_PREFIX, MODERATORS_GROUP, editorial_groups_sync
+from knowledge.services import ensure_knowledge_home, ensure_legal_aid_home
 from portal.accounts.models import Membership, Role
 from tests.factories import CommunityFactory, UserFactory
 
@@ -96,9 +97,12 @@ def test_a_flushed_database_without_wagtails_groups_still_grants_the_editor_role
     # Given a database where Wagtail's initial "Moderators" group is gone (a flush, as transactional tests do)
     Group.objects.filter(name=MODERATORS_GROUP).delete()
     user = UserFactory()
-    # When the editor role is granted, then the group is recreated with page rights on the root
+    # When the editor role is granted, then the group is recreated, with page rights on the knowledge and
+    # legal-aid roots (once they exist) and none on the tree's root
     services.membership_grant(user=user, role=Role.EDITOR)
     group = Group.objects.get(name=MODERATORS_GROUP)
     assert group_names(user) == {MODERATORS_GROUP}
-    assert set(GroupPagePermission.objects.filter(group=group, page__depth=1)
-               .values_list("permission__codename", flat=True)) >= {"add_page", "change_page", "publish_page"}
+    roots = {ensure_knowledge_home().pk, ensure_legal_aid_home().pk}
+    granted = GroupPagePermission.objects.filter(group=group)
+    assert set(granted.values_list("page_id", flat=True)) == roots
+    assert set(granted.values_list("permission__codename", flat=True)) >= {"add_page", "change_page", "publish_page"}

@@ -149,3 +149,18 @@ def test_actor_is_recorded_with_label():
     event = _record(CommunityFactory(), 1, actor=user)[0]
     assert event.actor == user and event.actor_label == "审计员"
     assert AuditChain.objects.get(community=event.community).last_hash == event.hash
+
+
+def test_phone_and_id_numbers_in_a_summary_are_stored_masked_and_the_chain_still_verifies():
+    community = CommunityFactory()
+    with transaction.atomic():
+        event = audit_record(
+            community=community, actor=None, action="test.event", object_type="test", object_id="1",
+            object_repr="业主 13812345678 的反馈",
+            summary={"note": "请回电 +86 138-1234-5678", "owners": [{"id": "110101 19900307 123X"}],
+                     "370102199001011234": 2, "area": "89.25"})
+    event.refresh_from_db()
+    assert event.summary == {"note": "请回电 +86 138****5678", "owners": [{"id": "1101**********123X"}],
+                             "3701**********1234": 2, "area": "89.25"}
+    assert event.object_repr == "业主 138****5678 的反馈"
+    assert verify_all() == []

@@ -72,6 +72,21 @@ def test_recount_json_prints_exactly_one_document(tmp_path):
     assert out.count("{\"total\"") == 1
 
 
+def test_recount_of_a_vote_without_quorum_is_not_approved_though_the_participants_agreed(tmp_path):
+    document = {"rule": {"participation_area": "2/3", "participation_heads": "2/3", "approval_area": "1/2",
+                         "approval_heads": "1/2", "approval_strict": True},
+                "units": [{"unit": str(i), "area": "100.00", "owner": owner, "developer_held": False}
+                          for i, owner in enumerate("ABC")],
+                "ballots": [{"owner": "A", "choice": "agree", "void": False}]}
+    path = tmp_path / "vote.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    code, out, err = run_recount(path)
+    assert code == 0, err
+    printed = json.loads(out)
+    assert (printed["participation_met"], printed["approval_met"], printed["approved"], printed["verdict"]) == (
+        False, True, False, "no_quorum")
+
+
 @pytest.mark.parametrize("ballots,message", [
     ([{"owner": "Z", "choice": "agree"}], "不在表决名册中"),
     ([{"owner": "A", "choice": "agree"}, {"owner": "A", "choice": "oppose"}], "已有一张选票"),

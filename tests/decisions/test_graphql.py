@@ -43,7 +43,7 @@ query ($id: ID!) {
   motion(id: $id) {
     id title status statusLabel
     result { total { area heads } participating { area heads } agree { area heads } oppose { area heads }
-             abstain { area heads } void { area heads } participationMet approved verdict verdictLabel }
+             abstain { area heads } void { area heads } participationMet approvalMet approved verdict verdictLabel }
   }
 }
 """
@@ -356,7 +356,8 @@ def test_after_close_everyone_sees_the_result_of_the_one_engine(vote):
         "total": {"area": "600.00", "heads": 6}, "participating": {"area": "500.00", "heads": 5},
         "agree": {"area": "400.00", "heads": 4}, "oppose": {"area": "100.00", "heads": 1},
         "abstain": {"area": "0.00", "heads": 0}, "void": {"area": "0.00", "heads": 0},
-        "participationMet": True, "approved": True, "verdict": "PASSED", "verdictLabel": "通过",
+        "participationMet": True, "approvalMet": True, "approved": True, "verdict": "PASSED",
+        "verdictLabel": "通过",
     }
     engine = selectors.motion_result(Motion.objects.get(pk=motion.pk))
     assert result["agree"]["area"] == f"{engine.agree.area:.2f}" and result["verdictLabel"] == engine.verdict_label

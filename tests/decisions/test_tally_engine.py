@@ -177,6 +177,7 @@ def test_document_format_round_trip():
         "abstain": {"area": "0.00", "heads": 0},
         "void": {"area": "0.00", "heads": 0},
         "participation_met": True,
+        "approval_met": False,
         "approved": False,
         "verdict": "rejected",
     }
@@ -257,6 +258,7 @@ def test_engine_agrees_with_brute_force(rule, roll):
     result = tally(rule, units, ballots)
     met, approved, (a_area, a_heads), (p_area, p_heads) = brute_force(rule, units, ballots)
     assert result.participation_met is met
-    assert result.approved is approved
+    assert result.approval_met is approved
+    assert result.approved is (met and approved)
     assert Fraction(result.agree.cents, 100) == a_area and result.agree.heads == a_heads
     assert Fraction(result.participating.cents, 100) == p_area and result.participating.heads == p_heads

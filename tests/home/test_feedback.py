@@ -120,3 +120,17 @@ def test_the_admin_list_shows_the_communitys_feedback_to_its_staff(world, feedba
     listing = as_user(world.a.committee).get(reverse("home_feedback:index")).content.decode()
     assert "小区事务 · 地下车库漏水很久了" in listing
     assert as_user(world.a.owner).get(reverse("home_feedback:index")).status_code == 302  # no admin access
+
+
+def test_feedback_with_a_phone_or_id_number_is_refused_on_the_page_and_nothing_is_written(world, as_user):
+    client = as_user(world.a.owner)
+    response = client.post(sub_url(world.a.page, "feedback"),
+                           {"category": "other", "content": "楼道灯坏了，请联系我 138-0013-8000"})
+    assert response.status_code == 200
+    assert "请删除手机号、身份证号等个人信息：反馈内容" in response.content.decode()
+    with pytest.raises(DomainError) as caught:
+        services.feedback_submit(community=world.a.community, user=world.a.owner, category="other",
+                                 content="我的身份证号是 370102199001011234")
+    assert (caught.value.code, caught.value.field, caught.value.message) == (
+        ErrorCode.INVALID, "content", "请删除手机号、身份证号等个人信息：反馈内容")
+    assert not Feedback.objects.exists() and not AuditEvent.objects.filter(action="home.feedback.submit").exists()

@@ -203,3 +203,11 @@ def test_my_feedback_shows_the_reply(world, django_capture_on_commit_callbacks):
     assert [(r["content"], r["status"], r["reply"]) for r in rows] == [("车库漏水", "REPLIED", "已修复")]
     assert gql(world.b.owner, query, {"code": "sunny"})["data"]["myFeedback"] == []
     assert gql(None, query, {"code": "sunny"})["errors"][0]["extensions"]["code"] == "NOT_AUTHENTICATED"
+
+
+def test_feedback_with_a_phone_number_is_refused_with_the_field_named(world):
+    payload = gql(world.a.owner, SUBMIT, {"code": "sunny", "category": "OTHER",
+                                          "content": "有事请打 +86 139 1234 5678"})["data"]["submitFeedback"]
+    assert payload == {"feedback": None, "errors": [
+        {"code": "INVALID", "message": "请删除手机号、身份证号等个人信息：反馈内容", "field": "content"}]}
+    assert not Feedback.objects.exists()

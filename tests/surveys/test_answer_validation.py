@@ -236,3 +236,9 @@ def test_an_answer_to_a_question_of_another_survey_is_refused(world, survey):
         services.survey_answer(survey=survey, user=world.owner, answers=answers)
     assert caught.value.code == ErrorCode.INVALID and caught.value.message == "答卷包含不属于本问卷的题目。"
     assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize("text", ["有问题请打 13812345678", "本人身份证 370102 19900101 123X"])
+def test_a_text_answer_with_a_phone_or_id_number_is_refused_naming_the_question(world, survey, text):
+    answers, qid = _with(survey, 5, text)
+    assert _refused(survey, world.owner, answers).errors == {qid: "请删除手机号、身份证号等个人信息：第5题"}

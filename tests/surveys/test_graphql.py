@@ -212,3 +212,13 @@ def test_through_the_endpoint_once_wired(client, world):
     response = client.post("/graphql/", json.dumps({"query": ANSWER, "variables": {
         "surveyId": str(survey.pk), "answers": _answers(survey)}}), content_type="application/json")
     assert response.json()["data"]["answerSurvey"]["errors"] == []
+
+
+def test_answer_survey_refuses_a_phone_number_in_a_text_answer(world):
+    survey = publish(world)
+    questions, _ = qs(survey)
+    answers = _answers(survey, q5={"text": "加我 +86 139 1234 5678 详聊"})
+    payload = run(world.owner, ANSWER, {"surveyId": str(survey.pk), "answers": answers}).data["answerSurvey"]
+    assert payload["errors"] == [{"code": "INVALID", "message": "请删除手机号、身份证号等个人信息：第5题",
+                                  "field": f"answers.{questions[5].pk}"}]
+    assert not Response.objects.exists()

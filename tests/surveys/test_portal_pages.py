@@ -163,3 +163,13 @@ def test_anonymous_is_sent_to_login(client, world):
     survey = publish(world)
     response = client.get(f"/surveys/{survey.pk}/")
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_text_answer_with_a_phone_number_is_shown_refused_at_its_question(client, world):
+    survey = publish(world)
+    client.force_login(world.owner)
+    response = client.post(f"/surveys/{survey.pk}/", _post_data(survey, q5="电话 138-1234-5678"))
+    assert response.status_code == 400
+    assert ('<p class="q-error" data-testid="error-5">请删除手机号、身份证号等个人信息：第5题</p>'
+            in response.content.decode())
+    assert not Response.objects.exists()

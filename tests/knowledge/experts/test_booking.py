@@ -193,3 +193,15 @@ def test_booking_records_an_audit_event(world):
     event = AuditEvent.objects.get(action="experts.booking.create")
     assert (event.community, event.actor, event.object_id) == (world.a, world.a_member, str(booking.pk))
     assert timezone.now() - event.created_at < timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(("topic", "details", "field", "label"), [
+    ("请回电 13812345678", "", "topic", "咨询主题"),
+    ("地下车位产权纠纷", "业主张先生 139-1234-5678，身份证 110101199003071234", "details", "问题说明"),
+])
+def test_a_booking_with_a_phone_or_id_number_is_refused_and_nothing_is_written(world, topic, details, field, label,
+                                                                            django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        error = refused(ErrorCode.INVALID, book, world, world.slot(), topic=topic, details=details)
+    assert (error.field, error.message) == (field, f"请删除手机号、身份证号等个人信息：{label}")
+    assert not Booking.objects.exists() and insite(world.expert.user) == []

@@ -263,3 +263,12 @@ def test_my_expert_slots_query_count_does_not_grow_with_slots(world):
     ten = count(9)
     assert (one[0], ten[0]) == (1, 10)
     assert one[1] == ten[1], "每个时段不应再多一次查询"
+
+
+def test_book_expert_refuses_a_phone_number_in_the_details(world):
+    slot = world.slot(in_hours=30)
+    payload = gql(world.a_member, BOOK, {"slot": slot.pk, "community": world.a.pk, "topic": "维修资金续筹",
+                                         "details": "电话 138 1234 5678"})["data"]["bookExpert"]
+    assert payload == {"booking": None, "errors": [
+        {"code": "INVALID", "message": "请删除手机号、身份证号等个人信息：问题说明", "field": "details"}]}
+    assert not Booking.objects.exists()

@@ -171,3 +171,12 @@ def test_an_expert_cannot_cancel_another_experts_slot(world):
     assert client_for(world.expert.user).post(f"/experts/me/slots/{theirs.pk}/cancel/").status_code == 404
     theirs.refresh_from_db()
     assert theirs.cancelled_at is None
+
+
+def test_booking_details_with_a_phone_number_show_the_refusal(world):
+    slot = world.slot(in_hours=30)
+    response = client_for(world.a_member).post(f"/experts/{world.expert.pk}/", {
+        "slot": slot.pk, "community": world.a.pk, "topic": "业主大会召开程序", "details": "联系我：+8613812345678"})
+    assert response.status_code == 400
+    assert "请删除手机号、身份证号等个人信息：问题说明" in response.content.decode()
+    assert not Booking.objects.exists()

@@ -105,13 +105,18 @@ def test_the_asker_accepts_switches_and_unaccepts(qa, question, answers):
     assert (question.accepted_answer, question.solved) == (None, False)
 
 
-def test_a_moderator_may_accept_on_behalf_of_the_asker(qa, question, answers):
-    answer_accept(answer=answers[0], actor=qa.editor)
+def test_a_moderator_may_not_accept_or_unaccept_for_the_asker_and_nothing_changes(qa, question, answers):
+    error = refused(ErrorCode.PERMISSION_DENIED, answer_accept, answer=answers[0], actor=qa.editor)
+    assert error.message == "只有提问人可以采纳回答。"
     question.refresh_from_db()
-    assert question.accepted_answer == answers[0]
+    assert (question.accepted_answer, question.solved) == (None, False)
+    answer_accept(answer=answers[1], actor=qa.member_a)
+    refused(ErrorCode.PERMISSION_DENIED, answer_accept, answer=answers[1], actor=qa.editor, accept=False)
+    question.refresh_from_db()
+    assert (question.accepted_answer, question.solved) == (answers[1], True)
 
 
-@pytest.mark.parametrize("who", ["member_a2", "secretary_a", "member_b", "expert", "owner"])
+@pytest.mark.parametrize("who", ["member_a2", "secretary_a", "member_b", "expert", "owner", "editor", "superuser"])
 def test_nobody_else_may_accept_and_nothing_changes(qa, question, answers, who):
     refused(ErrorCode.PERMISSION_DENIED, answer_accept, answer=answers[0], actor=getattr(qa, who))
     question.refresh_from_db()

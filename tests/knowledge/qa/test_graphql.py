@@ -77,7 +77,7 @@ def test_the_viewer_fields_follow_the_rules(qa, board):
     assert (items[FUND]["isMine"], items[FUND]["canAnswer"], items[FUND]["canAccept"]) == (True, True, True)
     assert (items[FEE]["isMine"], items[FEE]["canAnswer"], items[FEE]["canAccept"]) == (False, True, False)
     editor = {item["title"]: item for item in gql(qa.editor, QUESTIONS)["data"]["questions"]["items"]}
-    assert (editor[FEE]["canAnswer"], editor[FEE]["canAccept"]) == (False, True)
+    assert (editor[FEE]["canAnswer"], editor[FEE]["canAccept"]) == (False, False)
 
 
 def test_search_solved_and_paging(qa, board):
@@ -244,3 +244,13 @@ def test_answering_errors(qa, board):
     assert errors(qa.member_a, str(board["fee"].pk))[0]["code"] == "NOT_FOUND"
     assert errors(qa.member_b, str(board["fee"].pk))[0]["code"] == "NOT_FOUND"  # its author: still not answerable
     assert board["fee"].answers.count() == 0
+
+
+def test_an_editor_cannot_accept_or_unaccept_on_someone_elses_question(qa, board):
+    for variables in ({"id": str(board["first"].pk)}, {"id": str(board["second"].pk), "accept": False}):
+        payload = gql(qa.editor, ACCEPT, variables)["data"]["acceptAnswer"]
+        assert payload == {"question": None, "errors": [{"code": "PERMISSION_DENIED", "field": None}]}
+    board["fund"].refresh_from_db()
+    assert (board["fund"].accepted_answer, board["fund"].solved) == (board["second"], True)
+    viewer = gql(qa.editor, QUESTIONS, {"query": "维修基金"})["data"]["questions"]["items"][0]
+    assert viewer["canAccept"] is False

@@ -245,3 +245,14 @@ def test_mine_needs_a_sign_in(client, qa):
 
 def test_a_missing_question_is_404(client, qa):
     assert client.get("/qa/999999/").status_code == 404
+
+
+def test_an_editor_sees_no_accept_buttons_and_cannot_accept_from_the_page(as_user, qa, board):
+    client = as_user(qa.editor)
+    html = client.get(f"/qa/{board['fund'].pk}/").content.decode()
+    assert 'data-testid="accept"' not in html and 'data-testid="unaccept"' not in html
+    response = client.post(f"/qa/{board['fund'].pk}/accept/{board['first'].pk}/", {"accept": "1"}, follow=True)
+    assert "只有提问人可以采纳回答。" in response.content.decode()
+    client.post(f"/qa/{board['fund'].pk}/accept/{board['second'].pk}/", {"accept": "0"})
+    board["fund"].refresh_from_db()
+    assert (board["fund"].accepted_answer, board["fund"].solved) == (board["second"], True)
