@@ -10,7 +10,7 @@ from wagtail.models import GroupPagePermission
 
 from governance.office.models import NoticeAudience, NoticePage
 from knowledge.services import ensure_knowledge_home, ensure_legal_aid_home
-from portal.accounts import services
+from governance.registry import memberships as services
 from home.editorial import MODERATORS_GROUP
 from portal.accounts.models import Role
 from tests.factories import UserFactory
