@@ -1,5 +1,4 @@
-"""Who may do what on the community pages. One function per rule, built on `governance.registry.roles`
-(candidates to move there; kept here because that module belongs to the accounts work).
+"""Who may do what on the community pages. One function per rule, built on `governance.registry.roles`.
 
 Their set forms (`content_managers`, `feedback_handlers`) scope the admin lists in one query;
 tests/home check that each set form agrees with its predicate.

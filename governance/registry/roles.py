@@ -209,7 +209,7 @@ def can_cast_for_right(user, right) -> bool:
 
 
 # --- surveys (问卷调查) ------------------------------------------------------------------------------
-# Appended by governance.surveys. Publishers per DOMAIN §3: street, residents' committee, owners'
+# Publishers per DOMAIN §3: street, residents' committee, owners'
 # committee (members and secretary) and the property company, each for the communities it serves.
 
 SURVEY_PUBLISHER_ROLES = {
@@ -320,7 +320,7 @@ def can_see_survey_results(user, survey) -> bool:
 
 
 # --- committee elections and preparatory groups (governance.elections) -----------------------------
-# Appended by the elections work; one function per rule, used by its services, portal, admin and GraphQL.
+# One function per rule, used by the elections services, portal, admin and GraphQL.
 
 ELECTION_MANAGER_ROLES = STAFF_ROLES_FOR_REGISTRY | GOVERNMENT_ROLES
 
