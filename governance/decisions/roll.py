@@ -7,7 +7,8 @@ to the motion's tables are here. Built in a handful of queries and bulk inserts.
 from __future__ import annotations
 
 from governance.registry.models import Unit
-from governance.voting.roll import group_rights, roster_change_notes, write_roll
+from governance.voting.roll import group_rights, write_roll
+from governance.voting.roll import note_roster_change as kernel_note  # the motions' own listener keeps the name
 
 from .models import Motion, MotionStatus, RollUnit, RosterChangeNote, ScopeKind, VotingRight
 
@@ -38,10 +39,6 @@ def note_roster_change(*, community, unit_labels: list[str], what: str, **_signa
 
     Connected to `governance.registry.signals.roster_changed`; runs inside the writing transaction.
     Returns the number of motions noted."""
-    rows = (RollUnit.objects.filter(motion__community=community, motion__status=MotionStatus.VOTING,
+    units = RollUnit.objects.filter(motion__community=community, motion__status=MotionStatus.VOTING,
                                     label__in=unit_labels)
-            .order_by("motion_id", "label").values_list("motion_id", "label"))
-    notes = roster_change_notes(rows, what=what)
-    RosterChangeNote.objects.bulk_create(
-        [RosterChangeNote(motion_id=motion_id, summary=summary) for motion_id, summary in notes.items()])
-    return len(notes)
+    return kernel_note(roll_units=units, note_model=RosterChangeNote, vote_field="motion", what=what)

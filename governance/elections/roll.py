@@ -10,7 +10,7 @@ The grouping and the writing are the kernel's (`governance.voting.roll`). An ele
 from __future__ import annotations
 
 from governance.registry.models import Unit
-from governance.voting.roll import group_rights, roster_change_notes, write_roll
+from governance.voting.roll import group_rights, note_roster_change, write_roll
 
 from .models import ElectionRight, ElectionRollUnit, ElectionRosterChangeNote, ElectionRound, RoundStatus
 
@@ -26,10 +26,6 @@ def note_election_roster_change(*, community, unit_labels: list[str], what: str,
     """Record a roster change on every election round in voting whose frozen roll holds one of the units.
 
     Connected to `governance.registry.signals.roster_changed`; runs inside the writing transaction."""
-    rows = (ElectionRollUnit.objects.filter(round__community=community, round__status=RoundStatus.VOTING,
+    units = ElectionRollUnit.objects.filter(round__community=community, round__status=RoundStatus.VOTING,
                                             label__in=unit_labels)
-            .order_by("round_id", "label").values_list("round_id", "label"))
-    notes = roster_change_notes(rows, what=what)
-    ElectionRosterChangeNote.objects.bulk_create(
-        [ElectionRosterChangeNote(round_id=round_id, summary=summary) for round_id, summary in notes.items()])
-    return len(notes)
+    return note_roster_change(roll_units=units, note_model=ElectionRosterChangeNote, vote_field="round", what=what)

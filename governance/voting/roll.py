@@ -67,18 +67,21 @@ def group_rights(units_qs) -> dict[str, dict]:
     return groups
 
 
-def roster_change_notes(rows, *, what: str) -> dict[int, str]:
-    """The note for each open vote hit by a roster change: rows are (vote id, unit label) in order.
+def note_roster_change(*, roll_units, note_model, vote_field: str, what: str) -> int:
+    """Note a roster change on every vote whose frozen roll units (`roll_units`, already narrowed to the open
+    votes and the changed labels) it hits; returns the number of votes noted.
 
     The roll itself is never changed (DOMAIN §3): the note tells staff what changed after opening."""
+    vote_column = f"{vote_field}_id"
     hits: dict[int, list[str]] = {}
-    for vote_id, label in rows:
+    for vote_id, label in roll_units.order_by(vote_column, "label").values_list(vote_column, "label"):
         hits.setdefault(vote_id, []).append(label)
-    notes = {}
+    notes = []
     for vote_id, labels in hits.items():
         shown = "、".join(labels[:10]) + (f" 等 {len(labels)} 套" if len(labels) > 10 else "")
-        notes[vote_id] = f"{what}：{shown}（表决名册不变）"[:300]
-    return notes
+        notes.append(note_model(**{vote_column: vote_id, "summary": f"{what}：{shown}（表决名册不变）"[:300]}))
+    note_model.objects.bulk_create(notes)
+    return len(notes)
 
 
 def write_roll(groups: dict[str, dict], *, right_model, unit_model, vote_field: str, vote_id: int) -> None:
