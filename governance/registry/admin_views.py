@@ -293,6 +293,10 @@ class UnitViewSet(ScopedModelViewSet):
     def get_scoped_queryset(self, queryset, request):
         return queryset.select_related("community", "building")
 
+    @staticmethod
+    def update_service(*, instance, actor, changes):
+        return services.unit_update(unit=instance, actor=actor, changes=changes)
+
     def delete_refusal(self, instance):
         if instance.ownerships.exists() or instance.residencies.exists() or instance.applications.exists():
             return _("该房屋已有产权、住户或申请记录，不能删除；过户请终止原产权关系。")
@@ -471,6 +475,10 @@ class OwnershipViewSet(ScopedModelViewSet):
 
     def get_scoped_queryset(self, queryset, request):
         return queryset.select_related("unit__building", "unit__community", "person")
+
+    @staticmethod
+    def update_service(*, instance, actor, changes):
+        return services.ownership_update(ownership=instance, actor=actor, changes=changes)
 
 
 class ResidencyFilterSet(WagtailFilterSet):

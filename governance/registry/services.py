@@ -125,6 +125,62 @@ def ownership_transfer(
     return created
 
 
+# --- admin edits of units and ownerships -----------------------------------------------------------
+
+UNIT_EDIT_FIELDS = frozenset({"building", "entrance", "floor", "room", "area", "kind", "developer_held"})
+#: Unit fields whose change a frozen roll must hear of (who the unit's right is, what it weighs).
+UNIT_ROLL_FIELDS = frozenset({"building", "entrance", "room", "area", "developer_held"})
+OWNERSHIP_EDIT_FIELDS = frozenset({"role", "position", "starts_on", "ends_on"})
+
+
+def _shown(value):
+    return str(value) if hasattr(value, "pk") else value
+
+
+def _apply_changes(instance, changes: dict, allowed: frozenset[str]) -> dict:
+    unknown = set(changes) - allowed
+    if unknown:
+        raise DomainError(ErrorCode.INVALID, f"不能修改这些字段：{'、'.join(sorted(unknown))}。")
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    return {name: _shown(value) for name, value in changes.items()}
+
+
+@transaction.atomic
+def unit_update(*, unit: Unit, actor, changes: dict) -> Unit:
+    """Staff edit a unit: checked, written, audited; open votes whose roll holds it note the change."""
+    unit = Unit.objects.select_for_update().select_related("community", "building").get(pk=unit.pk)
+    if not roles.can_manage_registry(actor, unit.community):
+        raise _deny()
+    if "building" in changes and changes["building"].community_id != unit.community_id:
+        raise DomainError(ErrorCode.INVALID, "只能选择本小区的楼栋。", field="building")
+    label_before = unit.label
+    shown = _apply_changes(unit, changes, UNIT_EDIT_FIELDS)
+    unit.save()
+    audit_record(community=unit.community, actor=actor, action="registry.unit.update", obj=unit,
+                 summary={"fields": shown})
+    if UNIT_ROLL_FIELDS & set(changes):
+        announce_roster_change(community=unit.community, unit_labels=[label_before], what="房屋信息修改")
+    return unit
+
+
+@transaction.atomic
+def ownership_update(*, ownership: Ownership, actor, changes: dict) -> Ownership:
+    """Staff edit an ownership link (role, order, dates): checked, written, audited; open votes note it."""
+    ownership = Ownership.objects.select_for_update().select_related("unit__community", "unit__building").get(
+        pk=ownership.pk)
+    community = ownership.unit.community
+    if not roles.can_manage_registry(actor, community):
+        raise _deny()
+    shown = _apply_changes(ownership, changes, OWNERSHIP_EDIT_FIELDS)
+    ownership.save()
+    audit_record(community=community, actor=actor, action="registry.ownership.update", obj=ownership,
+                 summary={"fields": shown})
+    if changes:
+        announce_roster_change(community=community, unit_labels=[ownership.unit.label], what="产权信息修改")
+    return ownership
+
+
 # --- owner verification (业主认证) ----------------------------------------------------------
 
 

@@ -345,3 +345,48 @@ def test_ending_an_ownership_keeps_the_link_as_history(world, as_user):
     assert response.status_code == 302
     ownership = Ownership.objects.get(pk=world.a.ownership.pk)
     assert ownership.ends_on.isoformat() == "2025-06-30" and ownership.person == world.a.person
+
+
+def test_a_unit_edited_in_the_admin_goes_through_the_service_and_a_vote_in_progress_notes_it(world, as_user):
+    from governance.audit.models import AuditEvent
+    from governance.decisions.models import RosterChangeNote
+    from tests.decisions.factories import voting_motion
+
+    motion = voting_motion(world.a.community, world.committee_a)
+    unit = world.a.unit
+    label = unit.label
+    response = as_user(world.committee_a).post(reverse("registry_unit:edit", args=[unit.pk]), {
+        "building": unit.building_id, "entrance": unit.entrance, "floor": unit.floor, "room": unit.room,
+        "area": "120.50", "kind": unit.kind, "developer_held": "",
+    })
+    assert response.status_code == 302
+    unit.refresh_from_db()
+    assert str(unit.area) == "120.50"
+    event = AuditEvent.objects.filter(action="registry.unit.update").get()
+    assert event.summary == {"fields": {"area": "120.50"}}
+    assert RosterChangeNote.objects.get(motion=motion).summary == f"房屋信息修改：{label}（表决名册不变）"
+
+
+def test_an_ownership_edit_in_the_admin_is_noted_on_the_vote_in_progress(world, as_user):
+    from governance.decisions.models import RosterChangeNote
+    from governance.registry.models import Ownership
+    from tests.decisions.factories import voting_motion
+
+    motion = voting_motion(world.a.community, world.committee_a)
+    ownership = Ownership.objects.filter(unit=world.a.unit).first()
+    response = as_user(world.committee_a).post(reverse("registry_ownership:edit", args=[ownership.pk]), {
+        "role": ownership.role, "position": ownership.position, "starts_on": "2020-01-01", "ends_on": "",
+    })
+    assert response.status_code == 302
+    assert RosterChangeNote.objects.get(motion=motion).summary == f"产权信息修改：{world.a.unit.label}（表决名册不变）"
+
+
+def test_a_unit_of_another_community_cannot_be_edited_through_the_service(world):
+    from governance.errors import DomainError, ErrorCode
+    from governance.registry.services import unit_update
+
+    with pytest.raises(DomainError) as refused:
+        unit_update(unit=world.b.unit, actor=world.committee_a, changes={"area": "1.00"})
+    assert refused.value.code == ErrorCode.PERMISSION_DENIED
+    world.b.unit.refresh_from_db()
+    assert str(world.b.unit.area) != "1.00"

@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from wagtail.admin import messages
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
+from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
 
 from governance.errors import DomainError, ErrorCode
@@ -111,6 +112,13 @@ class ScopedEditView(ScopedViewMixin, _DomainErrorFormMixin, generic.EditView):
         return self.scoped_queryset()
 
     def save_instance(self):
+        viewset = self.scoped_viewset
+        if viewset is not None and viewset.update_service is not None:
+            changes = {name: self.form.cleaned_data[name] for name in self.form.changed_data}
+            instance = viewset.update_service(instance=self.model.objects.get(pk=self.object.pk),
+                                              actor=self.request.user, changes=changes)
+            log(instance=instance, action="wagtail.edit", user=self.request.user, content_changed=bool(changes))
+            return instance
         instance = super().save_instance()
         self.audit("update", instance, form=self.form)
         return instance

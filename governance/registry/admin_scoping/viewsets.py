@@ -165,6 +165,11 @@ class ScopedModelViewSet(ModelViewSet):
         """Create through a domain service (set ``has_custom_create = True``)."""
         raise NotImplementedError
 
+    #: The domain service that makes this model's admin edits, ``update_service(*, instance, actor, changes)``,
+    #: where ``changes`` maps each changed form field to its cleaned value. It checks, writes, records the audit
+    #: event and tells listeners; the edit view only calls it. Unset: the generic save plus an audit event.
+    update_service: Callable[..., Model] | None = None
+
     def delete_refusal(self, instance) -> str | None:
         """A Chinese reason why this instance may not be deleted, or None."""
         return None
