@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.storage import private_storage
 
-from governance.voting.choices import Channel, SignatureMethod
+from governance.voting.choices import Channel, SignatureMethod  # noqa: F401  (Channel: part of the models module's names)
 from governance.voting.models import AbstractBallot, AbstractRollUnit, AbstractVotingRight
 from governance.voting.tally import RULE_MAJORITY, RULE_THREE_QUARTERS, Rule
 

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from governance.errors import DomainError, ErrorCode
+from governance.errors import DomainError
 from portal.params import int_param
 from portal.uploads import upload_from_data_url
 from governance.registry.models import Building

@@ -13,7 +13,6 @@ from django.db.models import Exists, OuterRef, Prefetch
 
 from governance.errors import DomainError, ErrorCode
 from governance.registry.schema import CommunityType
-from governance.registry import roles
 from governance.voting import ballots
 from governance.voting.schema import VERDICT_LABELS, VerdictEnum, VoteAmountType, amount_from_dict
 from portal.graphql.auth import current_user

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from governance.voting.tally import cents_to_str, percent
-from governance.errors import DomainError, ErrorCode
+from governance.errors import DomainError
 from portal.uploads import upload_from_data_url
 from governance.registry import roles
 from governance.voting import ballots
