@@ -23,7 +23,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = User
         django_get_or_create = ("username",)
 
-    phone = factory.Sequence(lambda n: f"1370000{n:04d}")
+    phone = factory.Sequence(lambda n: f"137{n % 10**8:08d}")  # 11 digits however many users a run makes
     username = factory.LazyAttribute(lambda o: o.phone)
     phone_verified = True
     password = factory.django.Password("demo1234")
@@ -82,7 +82,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     community = factory.SubFactory(CommunityFactory)
     name = factory.Sequence(lambda n: f"业主{n}")
-    phone = factory.Sequence(lambda n: f"1380000{n:04d}")
+    phone = factory.Sequence(lambda n: f"138{n % 10**8:08d}")
 
 
 class OwnershipFactory(factory.django.DjangoModelFactory):
