@@ -31,7 +31,7 @@ from .models import (
     FeedbackCategory,
     FeedbackStatus,
 )
-from .permissions import content_managers, feedback_handlers
+from .permissions import can_handle_feedback, can_manage_community_content
 
 MAX_UPLOAD_MB = 50
 
@@ -74,7 +74,7 @@ class BylawViewSet(ScopedModelViewSet):
     url_prefix = "home/bylaws"
     icon = "doc-full"
     menu_label = _("三项规约")
-    scopes = {"view": content_managers, "add": content_managers, "change": content_managers, "delete": None}
+    scopes = {"view": can_manage_community_content.communities, "add": can_manage_community_content.communities, "change": can_manage_community_content.communities, "delete": None}
     list_display = [
         Column("kind", label=_("规约"), accessor="get_kind_display"),
         "community",
@@ -146,7 +146,7 @@ class ArchiveDocumentViewSet(ScopedModelViewSet):
     url_prefix = "home/archive"
     icon = "folder-open-inverse"
     menu_label = _("小区档案")
-    scopes = {"view": content_managers, "add": content_managers, "change": content_managers, "delete": None}
+    scopes = {"view": can_manage_community_content.communities, "add": can_manage_community_content.communities, "change": can_manage_community_content.communities, "delete": None}
     list_display = [
         "title", "community",
         Column("category", label=_("类别"), accessor="get_category_display"),
@@ -202,8 +202,8 @@ class BulletinTypeViewSet(ScopedModelViewSet):
     url_prefix = "home/bulletin-types"
     icon = "tag"
     menu_label = _("宣传栏类别")
-    scopes = {"view": content_managers, "add": content_managers, "change": content_managers,
-              "delete": content_managers}
+    scopes = {"view": can_manage_community_content.communities, "add": can_manage_community_content.communities, "change": can_manage_community_content.communities,
+              "delete": can_manage_community_content.communities}
     audit_action = "home.bulletin_type"
     list_display = ["name", Column("community", label=_("小区"), accessor=lambda t: t.community or _("全平台")),
                     "sort_order"]
@@ -260,8 +260,8 @@ class BulletinItemViewSet(ScopedModelViewSet):
     url_prefix = "home/bulletin"
     icon = "image"
     menu_label = _("宣传栏")
-    scopes = {"view": content_managers, "add": content_managers, "change": content_managers,
-              "delete": content_managers}
+    scopes = {"view": can_manage_community_content.communities, "add": can_manage_community_content.communities, "change": can_manage_community_content.communities,
+              "delete": can_manage_community_content.communities}
     audit_action = "home.bulletin_item"
     list_display = ["title", "community", "type", DateColumn("date", label=_("日期")),
                     BooleanColumn("published", label=_("展示")), "sort_order"]
@@ -314,7 +314,7 @@ class FeedbackViewSet(ScopedModelViewSet):
     url_prefix = "home/feedback"
     icon = "mail"
     menu_label = _("意见反馈")
-    scopes = {"view": feedback_handlers, "add": None, "change": feedback_handlers, "delete": None}
+    scopes = {"view": can_handle_feedback.communities, "add": None, "change": can_handle_feedback.communities, "delete": None}
     list_display = [
         Column("summary", label=_("反馈"), accessor=str),
         "community",
@@ -368,7 +368,7 @@ class ActivationChecklistViewSet(ScopedModelViewSet):
     url_prefix = "home/checklist"
     icon = "tick-inverse"
     menu_label = _("开启条件")
-    scopes = {"view": content_managers, "add": content_managers, "change": content_managers, "delete": None}
+    scopes = {"view": can_manage_community_content.communities, "add": can_manage_community_content.communities, "change": can_manage_community_content.communities, "delete": None}
     list_display = [
         "community",
         BooleanColumn("nda_signed", label=_("保密协议已签署")),

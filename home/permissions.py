@@ -1,12 +1,11 @@
-"""Who may do what on the community pages. One function per rule, built on `governance.registry.roles`.
-
-Their set forms (`content_managers`, `feedback_handlers`) scope the admin lists in one query;
-tests/home check that each set form agrees with its predicate.
+"""Who may do what on the community pages: each rule declared once, a `CommunityRule` where it is "holds one of
+these roles over the community" (its `.communities(user)` scopes the admin lists in one query), else a function.
 """
 
 from __future__ import annotations
 
 from governance.registry import roles
+from governance.registry.roles import CommunityRule
 
 #: Bylaws, the archive, the bulletin board and the activation checklist: the owners' committee
 #: (members, secretary) and the government staff of the community — `roles.can_manage_registry`.
@@ -16,29 +15,13 @@ CONTENT_MANAGER_ROLES = roles.STAFF_ROLES_FOR_REGISTRY | roles.GOVERNMENT_ROLES
 FEEDBACK_HANDLER_ROLES = roles.ADMIN_ROLES
 
 
-def content_managers(user):
-    """Communities where `can_manage_community_content(user, c)` holds."""
-    return roles.staff_communities(user, CONTENT_MANAGER_ROLES)
+can_manage_community_content = CommunityRule(
+    CONTENT_MANAGER_ROLES, "Upload bylaws and archive documents, make a document public, keep the bulletin board.")
 
+can_manage_checklist = CommunityRule(CONTENT_MANAGER_ROLES, "See and tick the activation checklist (开启条件).")
 
-def feedback_handlers(user):
-    """Communities where `can_handle_feedback(user, c)` holds."""
-    return roles.staff_communities(user, FEEDBACK_HANDLER_ROLES)
-
-
-def can_manage_community_content(user, community) -> bool:
-    """Upload bylaws and archive documents, make a document public, keep the bulletin board."""
-    return roles.can_manage_registry(user, community)
-
-
-def can_manage_checklist(user, community) -> bool:
-    """See and tick the activation checklist (开启条件)."""
-    return roles.can_manage_registry(user, community)
-
-
-def can_handle_feedback(user, community) -> bool:
-    """Read and reply to a community's feedback: any staff role of the community."""
-    return feedback_handlers(user).filter(pk=community.pk).exists()
+can_handle_feedback = CommunityRule(
+    FEEDBACK_HANDLER_ROLES, "Read and reply to a community's feedback: any staff role of the community.")
 
 
 def can_submit_feedback(user, community) -> bool:

@@ -3,7 +3,7 @@
 Every view reads motions through the scoped permission policy (`governance.registry.admin_scoping`): another
 community's motion, ballot or scan is a 404 on every URL. Views only parse input, call a service of
 `governance.decisions.services` and show its DomainError in Chinese; the services check who may act
-(`roles.can_manage_motions`, `roles.can_review_motions`), so a denied action changes nothing.
+(`decision_rules.can_manage_motions`, `decision_rules.can_review_motions`), so a denied action changes nothing.
 
 Screens (URL names in the ``decisions_motion`` namespace unless noted):
 
@@ -41,7 +41,7 @@ from wagtail.permissions import policy_registry
 
 from governance.errors import DomainError, ErrorCode
 from governance.registry.models import Building, Community, Unit
-from governance.registry import roles
+from governance.decisions import permissions as decision_rules
 from governance.registry.admin_scoping import (
     READ_ACTIONS,
     ScopedCreateView,
@@ -78,23 +78,6 @@ RESULT_STATES = (MotionStatus.CLOSED, MotionStatus.ANNOUNCED)
 ROLL_STATES = (MotionStatus.VOTING, MotionStatus.CLOSED, MotionStatus.ANNOUNCED)
 PAGE_SIZE = 100
 CANDIDATES_SHOWN = 50
-
-# --- scopes: the set form of the permission functions in governance.registry.roles ------------------
-
-
-def motion_viewers(user):
-    """Communities where `roles.can_see_who_voted` holds: committee, secretary, residents' committee, street."""
-    return roles.staff_communities(user, roles.STAFF_ROLES_FOR_REGISTRY | roles.GOVERNMENT_ROLES)
-
-
-def motion_managers(user):
-    """Communities where `roles.can_manage_motions` holds: committee members and the secretary."""
-    return roles.staff_communities(user, roles.STAFF_ROLES_FOR_REGISTRY)
-
-
-def motion_reviewers(user):
-    """Communities where `roles.can_review_motions` holds: residents' committee and street staff."""
-    return roles.staff_communities(user, roles.GOVERNMENT_ROLES)
 
 
 def _motion_policy():
@@ -271,7 +254,7 @@ class MotionInspectView(ScopedInspectView):
         context = super().get_context_data(**kwargs)
         motion, user = self.object, self.request.user
         viewset = self.scoped_viewset
-        can_manage = roles.can_manage_motions(user, motion.community)
+        can_manage = decision_rules.can_manage_motions(user, motion.community)
         status = motion.status
         url = lambda name: reverse(viewset.get_url_name(name), args=[motion.pk])
         actions = []
@@ -284,7 +267,7 @@ class MotionInspectView(ScopedInspectView):
             ):
                 if status in allowed:
                     actions.append({"name": name, "label": label, "url": url(name)})
-        can_review = status == MotionStatus.PENDING_REVIEW and roles.can_review_motions(user, motion.community)
+        can_review = status == MotionStatus.PENDING_REVIEW and decision_rules.can_review_motions(user, motion.community)
         context.update({
             "motion": motion,
             "actions": actions,
@@ -406,7 +389,7 @@ class _MotionPageView(_MotionObjectMixin, WagtailAdminTemplateMixin, TemplateVie
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update({"motion": self.motion, "inspect_url": self.inspect_url(self.motion),
-                        "can_manage": roles.can_manage_motions(self.request.user, self.motion.community)})
+                        "can_manage": decision_rules.can_manage_motions(self.request.user, self.motion.community)})
         return context
 
 
@@ -482,7 +465,7 @@ class PaperBallotView(_MotionPageView):
     page_title = _("纸质表决票录入")
 
     def check_access(self, request):
-        if not roles.can_manage_motions(request.user, self.motion.community):
+        if not decision_rules.can_manage_motions(request.user, self.motion.community):
             raise PermissionDenied
 
     def post(self, request, pk):
@@ -596,7 +579,7 @@ class MotionViewSet(ScopedModelViewSet):
     icon = "clipboard-list"
     menu_label = _("议事事项")
     community_path = "community"
-    scopes = {"view": motion_viewers, "add": motion_managers, "change": motion_managers, "delete": None}
+    scopes = {"view": decision_rules.can_see_who_voted.communities, "add": decision_rules.can_manage_motions.communities, "change": decision_rules.can_manage_motions.communities, "delete": None}
     audit_action = "decisions.motion"
     list_display = [
         "title", "community", "matter_type",
@@ -663,16 +646,16 @@ class MotionViewSet(ScopedModelViewSet):
 
 
 def reviewable_motions(user):
-    """Motions of the communities where the user may review (`roles.can_review_motions`)."""
+    """Motions of the communities where the user may review (`decision_rules.can_review_motions`)."""
     if not getattr(user, "is_authenticated", False):
         return Motion.objects.none()
     if user.is_superuser:
         return Motion.objects.all()
-    return Motion.objects.filter(community__in=motion_reviewers(user))
+    return Motion.objects.filter(community__in=decision_rules.can_review_motions.communities(user))
 
 
 def _may_review_somewhere(user) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or motion_reviewers(user).exists()
+    return bool(getattr(user, "is_superuser", False)) or decision_rules.can_review_motions.communities(user).exists()
 
 
 class ReviewQueueView(WagtailAdminTemplateMixin, TemplateView):

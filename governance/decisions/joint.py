@@ -21,7 +21,7 @@ from governance.registry.models import Ownership, OwnershipRole, Unit
 from governance.voting.roll import group_rights
 from governance.voting.tally import Amount, at_least
 from portal import outbox
-from governance.registry import roles
+from governance.decisions import permissions as decision_rules
 
 from .models import JointMotion, JointMotionStatus, JointSignature, MatterType
 
@@ -153,7 +153,7 @@ def joint_motion_convert(*, joint: JointMotion, actor, opens_at, closes_at, **mo
     from . import services
 
     joint = JointMotion.objects.select_for_update().select_related("community").get(pk=joint.pk)
-    if not roles.can_manage_motions(actor, joint.community):
+    if not decision_rules.can_manage_motions(actor, joint.community):
         raise DomainError(ErrorCode.PERMISSION_DENIED, "您没有权限进行此操作。")
     if joint.status != JointMotionStatus.REACHED:
         raise DomainError(ErrorCode.INVALID, "只有已达联署比例的联名动议才能转为议事事项。")

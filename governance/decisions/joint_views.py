@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from governance.errors import DomainError
 from governance.registry.models import Community
 from governance.registry import roles
+from governance.decisions import permissions as decision_rules
 
 from .joint import joint_motion_convert, joint_motion_create, joint_motion_sign, joint_progress
 from .models import JointMotion, MatterType
@@ -81,7 +82,7 @@ def joint_new(request):
 def joint_detail(request, joint_id: int):
     joint = _joint_or_404(request.user, joint_id)
     signed = joint.signatures.filter(user=request.user).exists()
-    can_convert = roles.can_manage_motions(request.user, joint.community)
+    can_convert = decision_rules.can_manage_motions(request.user, joint.community)
     now = timezone.localtime()
     convert_form = ConvertForm(initial={"opens_at": now.strftime("%Y-%m-%dT%H:%M"),
                                         "closes_at": (now + timezone.timedelta(days=14)).strftime("%Y-%m-%dT%H:%M")})

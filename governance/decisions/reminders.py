@@ -3,7 +3,7 @@
 For a motion in voting with reminder_hours "48,4", the 48-hour mark comes at closes_at − 48 h
 and the 4-hour mark at closes_at − 4 h. When the scheduler runs, the most recent mark that has
 come is the one due: it is sent once, to every user who may cast a right that has no ballot yet
-(a verified owner or co-owner of one of the right's units, as `roles.can_cast_for_right` asks),
+(a verified owner or co-owner of one of the right's units, as `governance.voting.permissions.can_cast_for_right` asks),
 in-site and by SMS. Older marks not yet done are recorded as skipped, so a late run sends one
 reminder, not a burst; a mark that fell before voting opened is skipped too. Each mark is one
 `VoteReminder` row (unique per motion and mark), so a second or concurrent run sends nothing.
@@ -49,7 +49,7 @@ def parse_reminder_hours(value: str | None) -> list[int]:
 def non_voter_user_ids(motion: Motion) -> list[int]:
     """Users who may cast a right of this motion that has no ballot (not even a void one). One query.
 
-    Mirrors `roles.can_cast_for_right`: a verified ownership of a unit on the right's roll, by a person
+    Mirrors `governance.voting.permissions.can_cast_for_right`: a verified ownership of a unit on the right's roll, by a person
     on the right. Tenants, owners whose right has voted, and other communities never match.
     """
     open_roll_unit = RollUnit.objects.filter(

@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 
 from governance.errors import DomainError, ErrorCode
-from governance.registry import roles
+from governance.decisions import permissions as decision_rules
 from governance.registry.schema import CommunityType
 from governance.voting import ballots
 from governance.voting.schema import VerdictEnum, VoteAmountType
@@ -117,14 +117,14 @@ def attach_batch(motions: list) -> list:
 
 
 def result_visible(info, motion) -> bool:
-    """After close for everyone who reads the motion; before close only when `roles.can_see_running_results`."""
+    """After close for everyone who reads the motion; before close only when `decision_rules.can_see_running_results`."""
     if motion.status in RESULT_STATES:
         return True
     if motion.status != MotionStatus.VOTING:
         return False
     user = current_user(info)
     key = f"decisions.running:{motion.community_id}:{motion.hide_running_results}"
-    return per_request(info, key, lambda: bool(user) and roles.can_see_running_results(user, motion))
+    return per_request(info, key, lambda: bool(user) and decision_rules.can_see_running_results(user, motion))
 
 
 def _require_user(info):

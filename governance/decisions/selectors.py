@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from governance.registry import roles
+from governance.decisions import permissions as decision_rules
 from governance.registry.roles import communities_for
 
 from .models import Ballot, Motion, MotionAttachment, MotionStatus, RollUnit, VotingRight
@@ -24,7 +24,7 @@ PUBLIC_STATES = (MotionStatus.PUBLISHED, MotionStatus.VOTING, MotionStatus.CLOSE
 
 def visible_motions(user):
     """Motions of the user's communities that the user may read (portal and GraphQL alike)."""
-    staff = roles.staff_communities(user, roles.STAFF_ROLES_FOR_REGISTRY | roles.GOVERNMENT_ROLES)
+    staff = decision_rules.can_read_unpublished_motions.communities(user)
     return motions_for(user).filter(Q(status__in=PUBLIC_STATES) | Q(community__in=staff))
 
 

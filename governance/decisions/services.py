@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from governance.audit.services import audit_record
 from governance.errors import DomainError, ErrorCode
-from governance.registry import roles
+from governance.voting import permissions as voting_rules
+from governance.decisions import permissions as decision_rules
 from governance.voting import ballots
 from portal.uploads import PROOF, validate_upload
 
@@ -60,7 +61,7 @@ def motion_create(
     objection_days: int | None = None, rule=None,
 ) -> Motion:
     """A draft with the rule defaulted from the matter type (or the stricter rule given)."""
-    if not roles.can_manage_motions(actor, community):
+    if not decision_rules.can_manage_motions(actor, community):
         raise _deny()
     title, content = (title or "").strip(), (content or "").strip()
     if not title or not content:
@@ -96,7 +97,7 @@ def motion_create(
 
 @transaction.atomic
 def motion_attach(*, motion: Motion, actor, title: str, upload) -> MotionAttachment:
-    if not roles.can_manage_motions(actor, motion.community):
+    if not decision_rules.can_manage_motions(actor, motion.community):
         raise _deny()
     motion = _locked(motion)
     _require_status(motion, MotionStatus.DRAFT, action="添加附件")
@@ -112,7 +113,7 @@ def motion_attach(*, motion: Motion, actor, title: str, upload) -> MotionAttachm
 @transaction.atomic
 def motion_submit(*, motion: Motion, actor) -> Motion:
     """草稿 → 待审核 when the community requires residents'-committee approval, else → 已发布."""
-    if not roles.can_manage_motions(actor, motion.community):
+    if not decision_rules.can_manage_motions(actor, motion.community):
         raise _deny()
     motion = _locked(motion)
     _require_status(motion, MotionStatus.DRAFT, action="提交")
@@ -125,7 +126,7 @@ def motion_submit(*, motion: Motion, actor) -> Motion:
 
 @transaction.atomic
 def motion_review(*, motion: Motion, actor, approve: bool, reason: str = "") -> Motion:
-    if not roles.can_review_motions(actor, motion.community):
+    if not decision_rules.can_review_motions(actor, motion.community):
         raise _deny()
     motion = _locked(motion)
     _require_status(motion, MotionStatus.PENDING_REVIEW, action="审核")
@@ -140,7 +141,7 @@ def motion_review(*, motion: Motion, actor, approve: bool, reason: str = "") -> 
 
 @transaction.atomic
 def motion_withdraw(*, motion: Motion, actor, reason: str) -> Motion:
-    if not roles.can_manage_motions(actor, motion.community):
+    if not decision_rules.can_manage_motions(actor, motion.community):
         raise _deny()
     if not (reason or "").strip():
         raise DomainError(ErrorCode.INVALID, "撤回必须填写理由。", field="reason")
@@ -157,7 +158,7 @@ def motion_withdraw(*, motion: Motion, actor, reason: str) -> Motion:
 @transaction.atomic
 def motion_open(*, motion: Motion, actor=None, now: datetime | None = None) -> Motion:
     """已发布 → 表决中: freeze the roll. `actor=None` is the scheduler at the opening time."""
-    if actor is not None and not roles.can_manage_motions(actor, motion.community):
+    if actor is not None and not decision_rules.can_manage_motions(actor, motion.community):
         raise _deny()
     motion = _locked(motion)
     _require_status(motion, MotionStatus.PUBLISHED, action="开始表决")
@@ -177,7 +178,7 @@ def motion_open(*, motion: Motion, actor=None, now: datetime | None = None) -> M
 @transaction.atomic
 def motion_close(*, motion: Motion, actor=None, now: datetime | None = None) -> Motion:
     """表决中 → 已截止 with the result stored. The scheduler closes at the deadline by itself."""
-    if actor is not None and not roles.can_manage_motions(actor, motion.community):
+    if actor is not None and not decision_rules.can_manage_motions(actor, motion.community):
         raise _deny()
     motion = _locked(motion)
     _require_status(motion, MotionStatus.VOTING, action="截止")
@@ -196,7 +197,7 @@ def motion_close(*, motion: Motion, actor=None, now: datetime | None = None) -> 
 @transaction.atomic
 def motion_announce(*, motion: Motion, actor, now: datetime | None = None) -> Motion:
     """已截止 → 已公告. With an objection period, the first call publishes an interim result."""
-    if not roles.can_manage_motions(actor, motion.community):
+    if not decision_rules.can_manage_motions(actor, motion.community):
         raise _deny()
     motion = _locked(motion)
     _require_status(motion, MotionStatus.CLOSED, action="公告")
@@ -237,7 +238,7 @@ def ballot_cast(*, right: VotingRight, choice: str, actor, signature=None, face_
     if choice not in Choice.values:
         raise DomainError(ErrorCode.INVALID, "请选择同意、反对或弃权。", field="choice")
     motion = Motion.objects.select_related("community").get(pk=right.motion_id)
-    if not roles.can_cast_for_right(actor, right):
+    if not voting_rules.can_cast_for_right(actor, right):
         raise ballots.why_cannot_cast(actor, motion.community, words=ballots.MOTION_WORDS)
     if not _voting_window_open(motion, now):
         raise DomainError(ErrorCode.WINDOW_CLOSED, "不在表决时间内。")
@@ -270,7 +271,7 @@ def _ballot_change(ballot: Ballot, *, motion, choice, actor, signature, face_tok
 def paper_ballot_enter(*, right: VotingRight, choice: str, actor, scan, now: datetime | None = None) -> Ballot:
     """Staff enter a paper ballot (线下补录) with its scan; their name is kept with it."""
     motion = Motion.objects.select_related("community").get(pk=right.motion_id)
-    if not roles.can_manage_motions(actor, motion.community):
+    if not decision_rules.can_manage_motions(actor, motion.community):
         raise _deny()
     now = now or timezone.now()
     if choice not in Choice.values:
@@ -291,7 +292,7 @@ def paper_ballot_enter(*, right: VotingRight, choice: str, actor, scan, now: dat
 def ballot_void(*, ballot: Ballot, actor, reason: str) -> Ballot:
     """Declare a ballot void (废票) with a reason; void ballots do not participate."""
     motion = Motion.objects.select_related("community").get(pk=ballot.motion_id)
-    if not roles.can_manage_motions(actor, motion.community):
+    if not decision_rules.can_manage_motions(actor, motion.community):
         raise _deny()
     reason = ballots.void_reason(reason)
     if motion.status not in (MotionStatus.VOTING, MotionStatus.CLOSED) or motion.announced_at:

@@ -13,7 +13,7 @@ from governance.errors import DomainError
 from portal.params import int_param
 from portal.uploads import upload_from_data_url
 from governance.registry.models import Building
-from governance.registry import roles
+from governance.decisions import permissions as decision_rules
 from governance.voting import ballots
 
 from . import selectors, services
@@ -57,11 +57,11 @@ def motion_detail(request, motion_id: int):
     rights = list(selectors.rights_for_user(motion, request.user))
     ballots = {b.right_id: b for b in Ballot.objects.filter(right__in=rights)}
     show_result = motion.status in RESULT_STATES or (
-        motion.status == MotionStatus.VOTING and roles.can_see_running_results(request.user, motion))
+        motion.status == MotionStatus.VOTING and decision_rules.can_see_running_results(request.user, motion))
     result = selectors.motion_result(motion) if show_result else None
     building = None
     grid = None
-    staff = roles.can_see_who_voted(request.user, motion.community)
+    staff = decision_rules.can_see_who_voted(request.user, motion.community)
     if motion.status in RESULT_STATES or (staff and motion.status == MotionStatus.VOTING):
         building = Building.objects.filter(community=motion.community, pk=int_param(request, "building")).first() \
             or Building.objects.filter(community=motion.community).order_by("sort_key", "name").first()
@@ -111,7 +111,7 @@ def motion_notice_pdf(request, motion_id: int):
 @login_required
 def motion_details_xlsx(request, motion_id: int):
     motion = _motion_or_404(request, motion_id)
-    if not roles.can_see_who_voted(request.user, motion.community) or motion.status not in RESULT_STATES:
+    if not decision_rules.can_see_who_voted(request.user, motion.community) or motion.status not in RESULT_STATES:
         raise Http404
     response = HttpResponse(vote_details_xlsx(motion),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -25,8 +25,7 @@ from wagtail.permissions import policy_registry
 
 from governance.voting.tally import Rule, TallyInputError, cents_to_str, percent
 from governance.errors import DomainError, ErrorCode
-from governance.registry import roles
-from portal.accounts.models import Role
+from governance.elections import permissions as election_rules
 from governance.registry.admin_scoping import (
     READ_ACTIONS,
     ScopedCreateView,
@@ -53,19 +52,6 @@ from .models import (
     SignatureMethod,
     Term,
 )
-
-# --- scopes: the set form of the permission functions in governance.registry.roles ----------------------------
-
-
-def election_managers(user):
-    """Communities where `roles.can_manage_elections(user, c)` (and `can_see_election_details`) holds."""
-    return roles.staff_communities(user, roles.ELECTION_MANAGER_ROLES)
-
-
-def street_offices(user):
-    """Communities where `roles.can_manage_preparatory(user, c)` holds."""
-    return roles.staff_communities(user, {Role.STREET_STAFF})
-
 
 def scoped(model, user, actions=READ_ACTIONS):
     return policy_registry.get_by_type(model).instances_user_has_any_permission_for(user, actions)
@@ -104,7 +90,7 @@ class TermViewSet(ScopedModelViewSet):
     url_prefix = "elections/terms"
     icon = "date"
     menu_label = _("选届")
-    scopes = {"view": election_managers, "add": election_managers, "change": election_managers, "delete": None}
+    scopes = {"view": election_rules.can_manage_elections.communities, "add": election_rules.can_manage_elections.communities, "change": election_rules.can_manage_elections.communities, "delete": None}
     audit_action = "election.term"
     list_display = ["name", "community", "starts_on", "ends_on", "seats", "contact_phone"]
     search_fields = ["name"]
@@ -173,7 +159,7 @@ class RoundInspectView(ScopedInspectView):
         context = super().get_context_data(**kwargs)
         election = self.object
         namespace = self.scoped_viewset.url_namespace
-        manage = roles.can_manage_election_round(self.request.user, election)
+        manage = election_rules.can_manage_election_round(self.request.user, election)
         actions = {
             RoundStatus.DRAFT: [("open_registration", _("开始报名"))],
             RoundStatus.REGISTRATION: [("close_registration", _("结束报名，进入资格审查"))],
@@ -252,7 +238,7 @@ class PaperEntryView(_RoundObjectMixin, WagtailAdminTemplateMixin, TemplateView)
         election = self.election
         context.update({
             "election": election,
-            "can_manage": roles.can_manage_election_round(self.request.user, election),
+            "can_manage": election_rules.can_manage_election_round(self.request.user, election),
             "open_rights": ElectionRight.objects.filter(round=election, ballot__isnull=True).order_by("label", "pk"),
             "candidates": selectors.approved_candidates(election),
             "ballots": selectors.ballots_with_selections(election),
@@ -326,7 +312,7 @@ class ResultsView(_RoundObjectMixin, WagtailAdminTemplateMixin, TemplateView):
         has_result = election.status in selectors.RESULT_STATES
         result = selectors.round_result(election) if has_result else None
         group = getattr(election, "preparatory_group", None) if election.is_preparatory else None
-        manage = roles.can_manage_election_round(self.request.user, election)
+        manage = election_rules.can_manage_election_round(self.request.user, election)
         winners = selectors.winners(election) if has_result else None
         context.update({
             "election": election, "result": result, "group": group,
@@ -410,7 +396,7 @@ class DetailsExportView(_RoundObjectMixin, View):
 
     def get(self, request, pk):
         election = self.get_round(pk)
-        if election.status not in selectors.RESULT_STATES or not roles.can_see_election_details(
+        if election.status not in selectors.RESULT_STATES or not election_rules.can_see_election_details(
                 request.user, election.community):
             raise Http404
         response = HttpResponse(election_details_xlsx(election),
@@ -425,7 +411,7 @@ class ElectionRoundViewSet(ScopedModelViewSet):
     url_prefix = "elections/rounds"
     icon = "list-ul"
     menu_label = _("选举")
-    scopes = {"view": election_managers, "add": election_managers, "change": None, "delete": None}
+    scopes = {"view": election_rules.can_manage_elections.communities, "add": election_rules.can_manage_elections.communities, "change": None, "delete": None}
     list_display = [
         "title", "community", "kind",
         Column("status", label=_("状态"), accessor="get_status_display"),
@@ -496,7 +482,7 @@ class CandidateInspectView(ScopedInspectView):
             "signature_url": reverse(f"{namespace}:signature", args=[candidate.pk]) if candidate.signature else "",
             "can_review": candidate.status == CandidateStatus.PENDING
             and candidate.round.status in (RoundStatus.REGISTRATION, RoundStatus.REVIEW)
-            and roles.can_manage_election_round(self.request.user, candidate.round),
+            and election_rules.can_manage_election_round(self.request.user, candidate.round),
             "approve_url": reverse(f"{namespace}:approve", args=[candidate.pk]),
             "reject_url": reverse(f"{namespace}:reject", args=[candidate.pk]),
         })
@@ -539,7 +525,7 @@ class CandidateViewSet(ScopedModelViewSet):
     icon = "user"
     menu_label = _("候选人审核")
     community_path = "round__community"
-    scopes = {"view": election_managers, "add": None, "change": None, "delete": None}
+    scopes = {"view": election_rules.can_manage_elections.communities, "add": None, "change": None, "delete": None}
     list_display = [
         "name",
         Column("round", label=_("选举"), accessor="round"),
@@ -602,7 +588,7 @@ class PreparatoryGroupViewSet(ScopedModelViewSet):
     url_prefix = "elections/preparatory"
     icon = "group"
     menu_label = _("筹备组")
-    scopes = {"view": election_managers, "add": street_offices, "change": None, "delete": None}
+    scopes = {"view": election_rules.can_manage_elections.communities, "add": election_rules.can_manage_preparatory.communities, "change": None, "delete": None}
     list_display = ["name", "community", "seats",
                     Column("status", label=_("推选状态"), accessor="round.get_status_display"),
                     LocalDateTimeColumn("confirmed_at", label=_("确认时间"))]

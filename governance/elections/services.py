@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from governance.audit.services import audit_record
 from governance.errors import DomainError, ErrorCode
-from governance.registry import roles
+from governance.elections import permissions as election_rules
 from governance.registry.memberships import membership_grant
 from governance.registry.models import Person
 from governance.voting import ballots
@@ -56,7 +56,7 @@ def _locked(election: ElectionRound) -> ElectionRound:
 
 
 def _require_manager(election: ElectionRound, actor) -> None:
-    if actor is None or not roles.can_manage_election_round(actor, election):
+    if actor is None or not election_rules.can_manage_election_round(actor, election):
         raise _deny()
 
 
@@ -81,7 +81,7 @@ def _check_windows(*, registration_opens_at, registration_closes_at, voting_open
 def term_create(*, community, actor, name: str, starts_on: date, ends_on: date, seats: int,
                 contact_phone: str = "") -> Term:
     """A committee term (选届): name, period, seats and the contact phone."""
-    if not roles.can_manage_elections(actor, community):
+    if not election_rules.can_manage_elections(actor, community):
         raise _deny()
     name = (name or "").strip()
     if not name:
@@ -127,7 +127,7 @@ def round_create(*, term: Term, actor, title: str, registration_opens_at: dateti
                  rule=None) -> ElectionRound:
     """A committee election round of a term, as a draft. Seats default to the term's (a by-election may fill fewer)."""
     community = term.community
-    if not roles.can_manage_elections(actor, community):
+    if not election_rules.can_manage_elections(actor, community):
         raise _deny()
     seats = term.seats if seats is None else seats
     if isinstance(seats, int) and seats > term.seats:
@@ -306,7 +306,7 @@ def candidate_register(*, election: ElectionRound, actor, statement: str = "", n
                        signature=None, now: datetime | None = None) -> Candidate:
     """An owner registers as a candidate (or applies to a preparatory group, signing the application)."""
     community = election.community
-    if not roles.can_stand_for_election(actor, community):
+    if not election_rules.can_stand_for_election(actor, community):
         raise DomainError(ErrorCode.NOT_VERIFIED, "只有本小区已认证的业主才能报名。")
     person = _owner_person(actor, community)
     if person is None:  # pragma: no cover - can_stand_for_election implies a person
@@ -404,7 +404,7 @@ def election_ballot_cast(*, right: ElectionRight, candidates, actor, signature=N
     """An owner casts (or, where allowed, changes) a right's ballot online: at most `seats` approved candidates."""
     now = now or timezone.now()
     election = ElectionRound.objects.select_related("community").get(pk=right.round_id)
-    if not roles.can_cast_for_election_right(actor, right):
+    if not election_rules.can_cast_for_election_right(actor, right):
         raise ballots.why_cannot_cast(actor, election.community, words=ballots.ELECTION_WORDS)
     if election.status != RoundStatus.VOTING or now >= election.voting_closes_at:
         raise DomainError(ErrorCode.WINDOW_CLOSED, "不在投票时间内。")
@@ -484,7 +484,7 @@ def preparatory_group_create(*, community, actor, name: str, seats: int, registr
                              leader_phone: str = "", phone_public: bool = False, description: str = "",
                              signature_method: str = SignatureMethod.HANDWRITTEN, rule=None) -> PreparatoryGroup:
     """The street office opens registration for a community's preparatory group."""
-    if not roles.can_manage_preparatory(actor, community):
+    if not election_rules.can_manage_preparatory(actor, community):
         raise _deny()
     name = (name or "").strip()
     if not name:
@@ -517,7 +517,7 @@ def preparatory_confirm(*, group: PreparatoryGroup, actor, candidates: Iterable[
     or the approved candidates it names (at most the group's seats)."""
     group = PreparatoryGroup.objects.select_for_update().select_related("round__community").get(pk=group.pk)
     election = group.round
-    if not roles.can_manage_preparatory(actor, group.community):
+    if not election_rules.can_manage_preparatory(actor, group.community):
         raise _deny()
     _require_status(election, RoundStatus.CLOSED, RoundStatus.ANNOUNCED, action="确认筹备组成员")
     if group.confirmed_at:

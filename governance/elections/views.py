@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from governance.voting.tally import cents_to_str, percent
 from governance.errors import DomainError
 from portal.uploads import upload_from_data_url
-from governance.registry import roles
+from governance.elections import permissions as election_rules
 from governance.voting import ballots
 
 from . import selectors, services
@@ -68,14 +68,14 @@ def election_detail(request, round_id: int):
         "election": election, "group": group, "candidates": candidates, "mine": mine,
         "rights": [(r, ballots.get(r.pk)) for r in rights],
         "can_vote": election.status == RoundStatus.VOTING and now < election.voting_closes_at,
-        "can_register": registration_open and mine is None and roles.can_stand_for_election(request.user,
+        "can_register": registration_open and mine is None and election_rules.can_stand_for_election(request.user,
                                                                                            election.community),
         "registration_open": registration_open,
         "needs_signature": election.signature_method != SignatureMethod.NONE,
         "needs_face": election.signature_method == SignatureMethod.FACE,
         "result": result, "rows": result_rows(election, result) if result else None,
         "summary": result.to_dict() if result else None,
-        "is_staff": roles.can_see_election_details(request.user, election.community),
+        "is_staff": election_rules.can_see_election_details(request.user, election.community),
         "members": list(group.members.all()) if group is not None and group.confirmed_at else [],
     })
 
@@ -96,7 +96,7 @@ def election_register(request, round_id: int):
             return redirect("election_detail", round_id=election.pk)
     return render(request, "elections/election_register.html", {
         "election": election, "needs_signature": election.is_preparatory,
-        "may_register": roles.can_stand_for_election(request.user, election.community),
+        "may_register": election_rules.can_stand_for_election(request.user, election.community),
     })
 
 
@@ -121,7 +121,7 @@ def election_cast(request, round_id: int):
 @login_required
 def election_details_download(request, round_id: int):
     election = _round_or_404(request, round_id)
-    if not roles.can_see_election_details(request.user, election.community) or election.status not in RESULT_STATES:
+    if not election_rules.can_see_election_details(request.user, election.community) or election.status not in RESULT_STATES:
         raise Http404
     response = HttpResponse(election_details_xlsx(election),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

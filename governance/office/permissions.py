@@ -1,18 +1,15 @@
-"""Who may send messages and handle to-dos. One function per rule (candidates for governance.registry.roles)."""
+"""Who may send messages and handle to-dos: each rule declared once (a `CommunityRule` where it is a role rule)."""
 
 from __future__ import annotations
 
 from governance.registry import roles
+from governance.registry.roles import CommunityRule
 
 
-def can_send_messages(user, community) -> bool:
-    """Send a message to people of a community: any staff role there (committee, secretary, property, RC, street)."""
-    return roles.staff_communities(user).filter(pk=community.pk).exists()
+can_send_messages = CommunityRule(
+    None, "Send a message to people of a community: any staff role there (committee, secretary, property, RC, street).")
 
-
-def can_create_todo(user, community) -> bool:
-    """Create a to-do in a community: any staff role there."""
-    return roles.staff_communities(user).filter(pk=community.pk).exists()
+can_create_todo = CommunityRule(None, "Create a to-do in a community: any staff role there.")
 
 
 def can_handle_todo(user, todo) -> bool:

@@ -36,11 +36,6 @@ from .admin_scoping import (
 from .models import Community
 
 
-def audit_viewers(user):
-    """Communities where `roles.can_view_audit(user, c)` holds."""
-    return roles.staff_communities(user, roles.STAFF_ROLES_FOR_REGISTRY | roles.GOVERNMENT_ROLES)
-
-
 def _audit_communities(request):
     if request is None:
         return Community.objects.none()
@@ -128,7 +123,7 @@ class AuditEventViewSet(ReadOnlyScopedModelViewSet):
     menu_order = 900
     add_to_admin_menu = True
     community_path = "community"
-    scopes = {"view": audit_viewers}
+    scopes = {"view": roles.can_view_audit.communities}
     index_view_class = AuditIndexView
     inspect_view_class = AuditInspectView
     ordering = ["-created_at", "-pk"]

@@ -29,10 +29,6 @@ from .models import Community
 COMMUNITY_ROLES = (Role.COMMITTEE_MEMBER, Role.COMMITTEE_SECRETARY, Role.PROPERTY_STAFF)
 
 
-def street_offices(user):
-    return roles.staff_communities(user, {Role.STREET_STAFF})
-
-
 class MembershipPolicy(CommunityScopedPermissionPolicy):
     """A membership is scoped to a community, a residents' committee or a street."""
 
@@ -143,7 +139,7 @@ class MembershipViewSet(ScopedModelViewSet):
     policy_class = MembershipPolicy
     edit_view_class = MembershipEditView
     community_path = "community"
-    scopes = {"view": street_offices, "add": street_offices, "change": street_offices, "delete": None}
+    scopes = {"view": roles.can_grant_memberships.communities, "add": roles.can_grant_memberships.communities, "change": roles.can_grant_memberships.communities, "delete": None}
     audit_action = "accounts.membership"
     list_display = [
         Column("user", label=_("用户"), accessor="user"),

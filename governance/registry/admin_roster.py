@@ -39,13 +39,8 @@ FINISHED = {RosterImport.Status.PREVIEWED, RosterImport.Status.DONE, RosterImpor
 admin_login_required = login_required(login_url="wagtailadmin_login")
 
 
-def manageable_communities(user):
-    """Communities where `roles.can_manage_registry(user, community)` holds."""
-    return roles.staff_communities(user, roles.STAFF_ROLES_FOR_REGISTRY | roles.GOVERNMENT_ROLES)
-
-
 def _imports_for(user):
-    return RosterImport.objects.filter(community__in=manageable_communities(user)).select_related("community")
+    return RosterImport.objects.filter(community__in=roles.can_manage_registry.communities(user)).select_related("community")
 
 
 def _forbidden(request):
@@ -69,7 +64,7 @@ class RosterUploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = manageable_communities(user).order_by("code")
+        self.fields["community"].queryset = roles.can_manage_registry.communities(user).order_by("code")
 
 
 def _enqueue(imp: RosterImport) -> None:
@@ -82,7 +77,7 @@ def _enqueue(imp: RosterImport) -> None:
 @admin_login_required
 def roster_upload(request):
     """Choose a community and a file; the file is checked in the background (dry run) for the preview."""
-    communities = manageable_communities(request.user)
+    communities = roles.can_manage_registry.communities(request.user)
     if not communities.exists():
         return _forbidden(request)
     if request.method == "POST":
@@ -209,10 +204,10 @@ def roster_template(request):
     community_id = request.GET.get("community")
     if community_id:
         community = get_object_or_404(
-            manageable_communities(request.user), pk=parse_id(community_id)
+            roles.can_manage_registry.communities(request.user), pk=parse_id(community_id)
         )
         filename = f"业主名册模板-{community.code}.xlsx"
-    elif not manageable_communities(request.user).exists():
+    elif not roles.can_manage_registry.communities(request.user).exists():
         return _forbidden(request)
     return _xlsx_response(roster_template_bytes(), filename)
 
@@ -222,7 +217,7 @@ def roster_template(request):
 def roster_export(request, community_id: int):
     """The community's roster in the template format (full phone numbers: registry managers only, every
     download on the audit trail)."""
-    community = get_object_or_404(manageable_communities(request.user), pk=community_id)
+    community = get_object_or_404(roles.can_manage_registry.communities(request.user), pk=community_id)
     try:
         data = roster_export_bytes(community=community, actor=request.user)  # checks, writes and audits
     except DomainError as exc:

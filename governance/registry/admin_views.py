@@ -60,31 +60,6 @@ from .models import (
 from .private_files import file_response
 from .selectors import building_grid, community_overview
 
-# --- scopes: the communities each permission function grants, all at once -------------------
-#
-# Each is the set form of a predicate in governance.registry.roles (tests/admin/test_scopes.py
-# checks they agree), so a list is narrowed in one query instead of one question per community.
-
-
-def registry_viewers(user):
-    """Communities where `roles.can_view_registry(user, c)` holds."""
-    return roles.staff_communities(user, roles.ADMIN_ROLES)
-
-
-def registry_managers(user):
-    """Communities where `roles.can_manage_registry(user, c)` (and `can_review_applications`) holds."""
-    return roles.staff_communities(user, roles.STAFF_ROLES_FOR_REGISTRY | roles.GOVERNMENT_ROLES)
-
-
-def registry_government(user):
-    """Residents' committee and street staff: community settings such as RC approval of motions."""
-    return roles.staff_communities(user, roles.GOVERNMENT_ROLES)
-
-
-def street_offices(user):
-    return roles.staff_communities(user, {Role.STREET_STAFF})
-
-
 def scoped(model, user, actions=READ_ACTIONS):
     """The rows of `model` a user reaches, through the model's registered scoped policy."""
     return policy_registry.get_by_type(model).instances_user_has_any_permission_for(user, actions)
@@ -116,7 +91,7 @@ class StreetViewSet(ScopedModelViewSet):
     url_prefix = "registry/streets"
     icon = "site"
     community_path = "committees__communities"
-    scopes = {"view": registry_viewers, "add": superusers_only, "change": superusers_only,
+    scopes = {"view": roles.can_view_registry.communities, "add": superusers_only, "change": superusers_only,
               "delete": superusers_only}
     audit_action = "registry.street"
     list_display = ["name"]
@@ -135,7 +110,7 @@ class ResidentsCommitteeViewSet(ScopedModelViewSet):
     url_prefix = "registry/committees"
     icon = "group"
     community_path = "communities"
-    scopes = {"view": registry_viewers, "add": superusers_only, "change": superusers_only,
+    scopes = {"view": roles.can_view_registry.communities, "add": superusers_only, "change": superusers_only,
               "delete": superusers_only}
     audit_action = "registry.committee"
     list_display = ["name", "street"]
@@ -184,7 +159,7 @@ class CommunityViewSet(ScopedModelViewSet):
     url_prefix = "registry/communities"
     icon = "home"
     community_path = "pk"
-    scopes = {"view": registry_viewers, "add": street_offices, "change": registry_government, "delete": None}
+    scopes = {"view": roles.can_view_registry.communities, "add": roles.can_add_communities.communities, "change": roles.can_set_community_rules.communities, "delete": None}
     gates = {"add": roles.can_create_community}
     audit_action = "registry.community"
     list_display = [
@@ -226,8 +201,8 @@ class BuildingViewSet(ScopedModelViewSet):
     name = "registry_building"
     url_prefix = "registry/buildings"
     icon = "table"
-    scopes = {"view": registry_viewers, "add": registry_managers, "change": registry_managers,
-              "delete": registry_managers}
+    scopes = {"view": roles.can_view_registry.communities, "add": roles.can_manage_registry.communities, "change": roles.can_manage_registry.communities,
+              "delete": roles.can_manage_registry.communities}
     audit_action = "registry.building"
     list_display = ["name", "community", "sort_key"]
     filterset_class = BuildingFilterSet
@@ -273,8 +248,8 @@ class UnitViewSet(ScopedModelViewSet):
     name = "registry_unit"
     url_prefix = "registry/units"
     icon = "doc-full"
-    scopes = {"view": registry_viewers, "add": registry_managers, "change": registry_managers,
-              "delete": registry_managers}
+    scopes = {"view": roles.can_view_registry.communities, "add": roles.can_manage_registry.communities, "change": roles.can_manage_registry.communities,
+              "delete": roles.can_manage_registry.communities}
     audit_action = "registry.unit"
     list_display = [
         Column("label", label=_("房屋"), accessor="label"),
@@ -365,8 +340,8 @@ class PersonViewSet(ScopedModelViewSet):
     name = "registry_person"
     url_prefix = "registry/persons"
     icon = "user"
-    scopes = {"view": registry_viewers, "add": registry_managers, "change": registry_managers,
-              "delete": registry_managers}
+    scopes = {"view": roles.can_view_registry.communities, "add": roles.can_manage_registry.communities, "change": roles.can_manage_registry.communities,
+              "delete": roles.can_manage_registry.communities}
     audit_action = "registry.person"
     audit_masks = {"new_phone": mask_phone, "id_number": mask_id_number}
     list_display = [
@@ -451,7 +426,7 @@ class OwnershipViewSet(ScopedModelViewSet):
     icon = "key"
     community_path = "unit__community"
     consistency_paths = ("person__community",)
-    scopes = {"view": registry_viewers, "add": registry_managers, "change": registry_managers, "delete": None}
+    scopes = {"view": roles.can_view_registry.communities, "add": roles.can_manage_registry.communities, "change": roles.can_manage_registry.communities, "delete": None}
     audit_action = "registry.ownership"
     list_display = [
         Column("unit", label=_("房屋"), accessor="unit"),
@@ -499,7 +474,7 @@ class ResidencyViewSet(ScopedModelViewSet):
     url_prefix = "registry/residencies"
     icon = "group"
     community_path = "unit__community"
-    scopes = {"view": registry_viewers, "add": None, "change": registry_managers, "delete": None}
+    scopes = {"view": roles.can_view_registry.communities, "add": None, "change": roles.can_manage_registry.communities, "delete": None}
     audit_action = "registry.residency"
     list_display = [
         Column("unit", label=_("房屋"), accessor="unit"),
@@ -602,7 +577,7 @@ class UnitApplicationViewSet(ScopedModelViewSet):
     name = "registry_application"
     url_prefix = "registry/applications"
     icon = "tasks"
-    scopes = {"view": registry_managers, "add": None, "change": None, "delete": None}
+    scopes = {"view": roles.can_manage_registry.communities, "add": None, "change": None, "delete": None}
     list_display = [
         Column("summary", label=_("申请"), accessor=str),
         "kind",

@@ -24,7 +24,7 @@ def applications_for(user):
     communities where they review applications. Another community's application is never fetched."""
     if not getattr(user, "is_authenticated", False):
         return UnitApplication.objects.none()
-    reviewed = roles.staff_communities(user, roles.STAFF_ROLES_FOR_REGISTRY | roles.GOVERNMENT_ROLES)
+    reviewed = roles.can_review_applications.communities(user)
     return UnitApplication.objects.filter(Q(user=user) | Q(community__in=reviewed))
 
 

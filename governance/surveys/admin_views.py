@@ -25,7 +25,7 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from governance.errors import DomainError
 from governance.registry.models import Community
-from governance.registry import roles
+from governance.surveys import permissions as survey_rules
 from governance.registry.admin_scoping import (
     ALL,
     READ_ACTIONS,
@@ -47,8 +47,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def survey_publishers(user):
-    """Communities where `roles.can_publish_surveys(user, c)` holds."""
-    return roles.survey_publisher_communities(user)
+    """Communities where `survey_rules.can_publish_surveys(user, c)` holds."""
+    return survey_rules.can_publish_surveys.communities(user)
 
 
 def _scoped_communities(request):
@@ -164,7 +164,7 @@ class SurveyInspectView(ScopedInspectView):
             "survey": survey,
             "questions": selectors.survey_questions(survey),
             "responses": survey.responses.count(),
-            "can_manage": roles.can_manage_survey(self.request.user, survey),
+            "can_manage": survey_rules.can_manage_survey(self.request.user, survey),
             "open_url": reverse(f"{namespace}:open", args=[survey.pk]),
             "close_url": reverse(f"{namespace}:close", args=[survey.pk]),
             "results_url": reverse(f"{namespace}:results", args=[survey.pk]),

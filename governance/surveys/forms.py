@@ -16,7 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from governance.registry import roles
+from governance.surveys import permissions as survey_rules
 from governance.registry.admin_scoping import ScopedModelForm
 
 from . import selectors
@@ -139,7 +139,7 @@ class SurveyCreateForm(ScopedModelForm):
     def clean(self):
         cleaned = super().clean()
         community, kind = cleaned.get("community"), cleaned.get("publisher_kind")
-        if community is not None and kind and not roles.can_publish_survey_as(self.for_user, community, kind):
+        if community is not None and kind and not survey_rules.can_publish_survey_as(self.for_user, community, kind):
             self.add_error("publisher_kind", _("您不能以“%(kind)s”的名义在该小区发布问卷。")
                            % {"kind": PublisherKind(kind).label})
         if not cleaned.get("questions_text") and not cleaned.get("template"):

@@ -11,7 +11,7 @@ import graphene
 
 from governance.errors import DomainError, ErrorCode
 from governance.registry.schema import CommunityType
-from governance.registry import roles
+from governance.surveys import permissions as survey_rules
 from portal.graphql.auth import current_user
 from portal.graphql.enums import enum_from_choices
 from portal.graphql.errors import error, not_authenticated
@@ -44,7 +44,7 @@ def _require_user(info):
 
 def _publisher_community_ids(info, user) -> set[int]:
     return per_request(info, "survey_publisher_community_ids",
-                       lambda: set(roles.survey_publisher_communities(user).values_list("pk", flat=True)))
+                       lambda: set(survey_rules.can_publish_surveys.communities(user).values_list("pk", flat=True)))
 
 
 # --- types -----------------------------------------------------------------------------------------------
@@ -306,7 +306,7 @@ class SurveysQuery(graphene.ObjectType):
     def resolve_survey_results(root, info, id):
         user = _require_user(info)
         survey = _visible(user, id)
-        if not roles.can_see_survey_results(user, survey):
+        if not survey_rules.can_see_survey_results(user, survey):
             raise DomainError(ErrorCode.PERMISSION_DENIED, "问卷截止后才公布结果。")
         result = survey_result(survey)
         return {

@@ -1,5 +1,5 @@
 """Reads for surveys. Every queryset starts from the user's communities: another community's survey
-is never fetched. Who is in a survey's audience is decided by `roles.survey_audience_unit_map` alone."""
+is never fetched. Who is in a survey's audience is decided by `survey_rules.survey_audience_unit_map` alone."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from governance.registry import roles
+from governance.surveys import permissions as survey_rules
 from governance.registry.roles import communities_for
 
 from .models import AnswerPer, Option, Question, Response, Survey, SurveyStatus, SurveyTemplate
@@ -23,14 +23,14 @@ def surveys_for(user):
 def visible_surveys_for(user):
     """What the portal shows: published surveys of the user's communities, and drafts to their publishers."""
     return surveys_for(user).filter(
-        ~Q(status=SurveyStatus.DRAFT) | Q(community__in=roles.survey_publisher_communities(user))
+        ~Q(status=SurveyStatus.DRAFT) | Q(community__in=survey_rules.can_publish_surveys.communities(user))
     )
 
 
 def templates_for(user):
     """Templates a publisher may use or read: platform-wide ones and those of the communities they publish in."""
     return SurveyTemplate.objects.filter(
-        Q(community__isnull=True) | Q(community__in=roles.survey_publisher_communities(user))
+        Q(community__isnull=True) | Q(community__in=survey_rules.can_publish_surveys.communities(user))
     )
 
 
@@ -101,7 +101,7 @@ def participations(user, surveys) -> list[Participation]:
     surveys = list(surveys)
     if not surveys:
         return []
-    unit_map = roles.survey_audience_unit_map(user, surveys)
+    unit_map = survey_rules.survey_audience_unit_map(user, surveys)
     result = {s.pk: Participation(survey=s, units=unit_map[s.pk]) for s in surveys}
     if getattr(user, "is_authenticated", False):
         unit_ids = {u.pk for units in unit_map.values() for u in units}
@@ -139,7 +139,7 @@ def closed_surveys_with_results(user) -> list[Participation]:
     """Closed surveys of the user's communities whose results the user may see, newest first."""
     surveys = list(surveys_for(user).filter(status=SurveyStatus.CLOSED).select_related("community")
                    .prefetch_related("scope_buildings").order_by("-closes_at", "-pk")[:50])
-    publisher_ids = set(roles.survey_publisher_communities(user).values_list("pk", flat=True)) \
+    publisher_ids = set(survey_rules.can_publish_surveys.communities(user).values_list("pk", flat=True)) \
         if surveys else set()
     return [item for item in participations(user, surveys)
             if item.survey.community_id in publisher_ids or item.in_audience or item.my_response is not None]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from governance.audit.services import audit_record
 from governance.errors import DomainError, ErrorCode
 from governance.registry import roles
+from governance.surveys import permissions as survey_rules
 
 from . import selectors
 from .models import (
@@ -72,7 +73,7 @@ def _specs_of(questions: Iterable[Question]) -> list[QuestionSpec]:
 def template_create(*, actor, title: str, questions: Iterable, description: str = "",
                     community=None) -> SurveyTemplate:
     """A reusable template of `community`, or platform-wide when `community` is None (superusers)."""
-    if not roles.can_manage_survey_template(actor, SurveyTemplate(community=community)):
+    if not survey_rules.can_manage_survey_template(actor, SurveyTemplate(community=community)):
         raise _deny()
     title = _clean_title(title)
     specs = clean_question_specs(questions)
@@ -89,7 +90,7 @@ def template_edit(*, template: SurveyTemplate, actor, title: str | None = None, 
                   questions: Iterable | None = None) -> SurveyTemplate:
     """Change a template; `questions` (when given) replaces all of them. Surveys already made keep their copy."""
     template = SurveyTemplate.objects.select_for_update(of=("self",)).select_related("community").get(pk=template.pk)
-    if not roles.can_manage_survey_template(actor, template):
+    if not survey_rules.can_manage_survey_template(actor, template):
         raise _deny()
     changed = []
     if title is not None:
@@ -140,14 +141,14 @@ def survey_create(
     answer_per: str = AnswerPer.PERSON,
 ) -> Survey:
     """A draft survey with its own copy of the questions (given, or copied from `template`)."""
-    if not roles.can_publish_surveys(actor, community):
+    if not survey_rules.can_publish_surveys(actor, community):
         raise _deny()
     if publisher_kind not in PublisherKind.values:
         raise DomainError(ErrorCode.INVALID, "请选择发布单位。", field="publisher_kind")
-    if not roles.can_publish_survey_as(actor, community, publisher_kind):
+    if not survey_rules.can_publish_survey_as(actor, community, publisher_kind):
         raise DomainError(ErrorCode.PERMISSION_DENIED,
                           f"您不能以“{PublisherKind(publisher_kind).label}”的名义发布问卷。", field="publisher_kind")
-    if template is not None and not roles.can_use_survey_template(actor, template, community):
+    if template is not None and not survey_rules.can_use_survey_template(actor, template, community):
         raise DomainError(ErrorCode.NOT_FOUND, "没有找到该问卷模板。", field="template")
     if questions is None:
         if template is None:
@@ -204,7 +205,7 @@ def survey_edit(*, survey: Survey, actor, questions: Iterable | None = None, sco
     if unknown:
         raise TypeError(f"survey_edit() got unexpected fields: {sorted(unknown)}")
     survey = _locked(survey)
-    if not roles.can_manage_survey(actor, survey):
+    if not survey_rules.can_manage_survey(actor, survey):
         raise _deny()
     if survey.status != SurveyStatus.DRAFT:
         raise DomainError(ErrorCode.INVALID, "问卷发布后不能再修改。")
@@ -235,7 +236,7 @@ def survey_edit(*, survey: Survey, actor, questions: Iterable | None = None, sco
 def survey_open(*, survey: Survey, actor, now: datetime | None = None) -> Survey:
     """草稿 → 进行中. Answers are taken from `opens_at` until `closes_at`."""
     survey = _locked(survey)
-    if not roles.can_manage_survey(actor, survey):
+    if not survey_rules.can_manage_survey(actor, survey):
         raise _deny()
     now = now or timezone.now()
     if survey.status != SurveyStatus.DRAFT:
@@ -256,7 +257,7 @@ def survey_open(*, survey: Survey, actor, now: datetime | None = None) -> Survey
 def survey_close(*, survey: Survey, actor=None, now: datetime | None = None) -> Survey:
     """进行中 → 已截止. A manager may close early; `actor=None` is the scheduler, only at the deadline."""
     survey = _locked(survey)
-    if actor is not None and not roles.can_manage_survey(actor, survey):
+    if actor is not None and not survey_rules.can_manage_survey(actor, survey):
         raise _deny()
     now = now or timezone.now()
     if survey.status != SurveyStatus.OPEN:
@@ -328,7 +329,7 @@ def survey_answer(*, survey: Survey, user, answers: Mapping[Any, Any], unit=None
     if not roles.is_member(user, survey.community):
         raise DomainError(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE)
     _check_window(survey, now)
-    units = roles.survey_audience_units(user, survey)
+    units = survey_rules.survey_audience_units(user, survey)
     if not units:
         raise _not_in_audience(survey, user)
     if survey.answer_per == AnswerPer.UNIT:

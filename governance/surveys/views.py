@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from governance.errors import DomainError
-from governance.registry import roles
+from governance.surveys import permissions as survey_rules
 
 from . import selectors, services
 from .exports import survey_xlsx, xlsx_filename
@@ -79,8 +79,8 @@ def _render_detail(request, survey, *, values=None, errors=None, form_error="", 
         "not_started": survey.status == SurveyStatus.OPEN and now < survey.opens_at,
         "ended": survey.status == SurveyStatus.CLOSED or now >= survey.closes_at,
         "per_unit": survey.answer_per == AnswerPer.UNIT,
-        "can_see_results": roles.can_see_survey_results(request.user, survey),
-        "is_publisher": roles.can_publish_surveys(request.user, survey.community),
+        "can_see_results": survey_rules.can_see_survey_results(request.user, survey),
+        "is_publisher": survey_rules.can_publish_surveys(request.user, survey.community),
     }, status=status)
 
 
@@ -109,18 +109,18 @@ def survey_detail(request, survey_id: int):
 @login_required
 def survey_results(request, survey_id: int):
     survey = _survey_or_404(request, survey_id)
-    if not roles.can_see_survey_results(request.user, survey):
+    if not survey_rules.can_see_survey_results(request.user, survey):
         raise Http404
     return render(request, "surveys/survey_results.html", {
         "survey": survey, "result": survey_result(survey),
-        "can_export": roles.can_publish_surveys(request.user, survey.community),
+        "can_export": survey_rules.can_publish_surveys(request.user, survey.community),
     })
 
 
 @login_required
 def survey_results_xlsx(request, survey_id: int):
     survey = _survey_or_404(request, survey_id)
-    if not roles.can_publish_surveys(request.user, survey.community):
+    if not survey_rules.can_publish_surveys(request.user, survey.community):
         raise Http404
     response = HttpResponse(survey_xlsx(survey), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{xlsx_filename(survey)}"'

@@ -15,11 +15,10 @@ from PIL import Image
 
 from governance.audit.models import AuditEvent
 from governance.decisions import selectors, services
-from governance.decisions.admin_views import motion_managers, motion_reviewers, motion_viewers, rule_not_looser
+from governance.decisions.admin_views import rule_not_looser
 from governance.decisions.models import Ballot, Channel, MatterType, Motion, MotionStatus, VotingRight
 from governance.voting.tally import RULE_MAJORITY, RULE_THREE_QUARTERS, Rule
 from governance.registry.models import Community
-from governance.registry import roles
 from portal.accounts.models import Role
 from tests.admin.conftest import sidebar_menu
 from tests.decisions.factories import community_with_owners, voting_motion
@@ -507,13 +506,3 @@ def test_another_communitys_motion_is_a_404_on_every_screen(world, login):
     assert client.post(_url("void", ballot.pk), {"reason": "x"}).status_code == 404
     assert client.get(_url("scan", ballot.pk)).status_code == 404
     assert Motion.objects.get(pk=theirs.pk).status == MotionStatus.VOTING and not Ballot.objects.get().void
-
-
-def test_scopes_are_the_set_form_of_the_role_functions(world):
-    street = MembershipFactory(role=Role.STREET_STAFF, community=None,
-                               street=world.a.community.residents_committee.street).user
-    for user in (world.a.chair, world.a.rc, world.b.chair, world.a.owners[0], street):
-        for community in (world.a.community, world.b.community):
-            assert (community in motion_managers(user)) == roles.can_manage_motions(user, community)
-            assert (community in motion_reviewers(user)) == roles.can_review_motions(user, community)
-            assert (community in motion_viewers(user)) == roles.can_see_who_voted(user, community)

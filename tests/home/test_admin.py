@@ -5,7 +5,6 @@ import pytest
 from django.urls import reverse
 
 from governance.audit.models import AuditEvent
-from home import permissions
 from home.models import ArchiveDocument, BulletinItem, BulletinType, Bylaw
 from tests.home.conftest import pdf_upload, sub_url
 from tests.hostile_files import active_pdf, bomb_png_upload
@@ -143,17 +142,3 @@ def test_staff_upload_a_bylaw_in_the_admin(world, as_user):
     assert bylaw.kind == "management_statute" and bylaw.content_type == "application/pdf" and bylaw.is_present
     assert AuditEvent.objects.get(action="home.bylaw.save").summary == {"kind": "management_statute",
                                                                       "file": "application/pdf"}
-
-
-@pytest.mark.parametrize("scope, predicate", [
-    (permissions.content_managers, permissions.can_manage_community_content),
-    (permissions.content_managers, permissions.can_manage_checklist),
-    (permissions.feedback_handlers, permissions.can_handle_feedback),
-])
-def test_each_admin_scope_is_the_set_form_of_its_permission_function(world, scope, predicate):
-    users = [world.a.committee, world.a.property_staff, world.a.owner, world.b.committee, world.outsider,
-             world.superuser]
-    communities = [world.a.community, world.b.community]
-    for user in users:
-        for community in communities:
-            assert scope(user).filter(pk=community.pk).exists() is predicate(user, community)

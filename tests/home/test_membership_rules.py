@@ -17,6 +17,9 @@ from django.db.models import Q
 
 from governance.registry.models import Community
 from governance.registry import roles
+from governance.surveys import permissions as survey_rules
+from governance.elections import permissions as election_rules
+from governance.decisions import permissions as decision_rules
 from portal.accounts.models import Membership, Role
 from tests.factories import (
     CommunityFactory,
@@ -79,7 +82,7 @@ def old_communities_for(user):
 
 
 ROLE_SETS = [None, {Role.COMMITTEE_MEMBER}, {Role.STREET_STAFF}, {Role.RC_STAFF}, roles.ADMIN_ROLES,
-             roles.STAFF_ROLES_FOR_REGISTRY | roles.GOVERNMENT_ROLES, {Role.EDITOR}, roles.SURVEY_ROLES]
+             roles.STAFF_ROLES_FOR_REGISTRY | roles.GOVERNMENT_ROLES, {Role.EDITOR}, survey_rules.SURVEY_ROLES]
 
 # (predicate, the role set it asks about) for each predicate that used to be staff_communities(...).exists()
 PREDICATES = [
@@ -87,13 +90,13 @@ PREDICATES = [
     (roles.can_view_registry, roles.ADMIN_ROLES),
     (roles.can_review_applications, roles.STAFF_ROLES_FOR_REGISTRY | roles.GOVERNMENT_ROLES),
     (roles.can_view_audit, roles.STAFF_ROLES_FOR_REGISTRY | roles.GOVERNMENT_ROLES),
-    (roles.can_manage_motions, roles.STAFF_ROLES_FOR_REGISTRY),
-    (roles.can_review_motions, roles.GOVERNMENT_ROLES),
-    (roles.can_see_who_voted, roles.STAFF_ROLES_FOR_REGISTRY | roles.GOVERNMENT_ROLES),
-    (roles.can_publish_surveys, roles.SURVEY_ROLES),
-    (roles.can_manage_elections, roles.ELECTION_MANAGER_ROLES),
-    (roles.can_manage_preparatory, {Role.STREET_STAFF}),
-    (roles.can_see_election_details, roles.ELECTION_MANAGER_ROLES),
+    (decision_rules.can_manage_motions, roles.STAFF_ROLES_FOR_REGISTRY),
+    (decision_rules.can_review_motions, roles.GOVERNMENT_ROLES),
+    (decision_rules.can_see_who_voted, roles.STAFF_ROLES_FOR_REGISTRY | roles.GOVERNMENT_ROLES),
+    (survey_rules.can_publish_surveys, survey_rules.SURVEY_ROLES),
+    (election_rules.can_manage_elections, election_rules.ELECTION_MANAGER_ROLES),
+    (election_rules.can_manage_preparatory, {Role.STREET_STAFF}),
+    (election_rules.can_see_election_details, election_rules.ELECTION_MANAGER_ROLES),
 ]
 
 
@@ -187,7 +190,7 @@ def test_the_expected_reach_of_each_kind_of_user(town):
                    "former_tenant_d", "outsider", "anonymous"):
         assert members(nobody) == set(), nobody
     assert [roles.can_manage_registry(users["street_staff_1"], x) for x in (a, b, c, d)] == [True, True, True, False]
-    assert [roles.can_manage_preparatory(users["rc_staff_ab"], x) for x in (a, b, c, d)] == [False] * 4
+    assert [election_rules.can_manage_preparatory(users["rc_staff_ab"], x) for x in (a, b, c, d)] == [False] * 4
 
 
 def test_a_membership_check_reads_plain_rows(town, django_assert_num_queries):

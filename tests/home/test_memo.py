@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from governance.registry import roles
+from governance.elections import permissions as election_rules
 from portal.accounts.models import Membership, Role
 from portal.memo import remember, remembering
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
@@ -38,7 +39,7 @@ def test_the_membership_checks_read_the_memberships_once_in_a_block(django_asser
     with django_assert_num_queries(1), remembering():
         assert roles.is_member(chair, community)
         assert roles.can_manage_registry(chair, community)
-        assert not roles.can_manage_preparatory(chair, community)
+        assert not election_rules.can_manage_preparatory(chair, community)
     with django_assert_num_queries(2):  # no block: each check reads them
         assert roles.is_member(chair, community)
         assert roles.can_manage_registry(chair, community)

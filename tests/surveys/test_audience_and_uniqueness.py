@@ -10,7 +10,7 @@ from governance.errors import DomainError, ErrorCode
 from governance.registry.models import Ownership
 from governance.surveys import services
 from governance.surveys.models import Response, Survey
-from governance.registry import roles
+from governance.surveys import permissions as survey_rules
 from tests.factories import ResidencyFactory
 
 from .conftest import good_answers, publish
@@ -108,14 +108,14 @@ def test_the_single_and_bulk_audience_rules_agree(world):
     ]
     users = [world.owner, world.owner2, world.coowner, world.tenant, world.unverified, world.owner_b, world.chair]
     for user in users:
-        bulk = roles.survey_audience_unit_map(user, surveys)
+        bulk = survey_rules.survey_audience_unit_map(user, surveys)
         for survey in surveys:
-            single = {u.pk for u in roles.survey_audience_units(user, survey)}
+            single = {u.pk for u in survey_rules.survey_audience_units(user, survey)}
             assert {u.pk for u in bulk[survey.pk]} == single
-            assert roles.can_answer_survey(user, survey) == bool(single)
-    assert {u.room for u in roles.survey_audience_units(world.owner, surveys[0])} == {"101", "201"}
-    assert {u.room for u in roles.survey_audience_units(world.owner, surveys[2])} == {"101"}
-    assert {u.room for u in roles.survey_audience_units(world.tenant, surveys[1])} == {"102"}
+            assert survey_rules.can_answer_survey(user, survey) == bool(single)
+    assert {u.room for u in survey_rules.survey_audience_units(world.owner, surveys[0])} == {"101", "201"}
+    assert {u.room for u in survey_rules.survey_audience_units(world.owner, surveys[2])} == {"101"}
+    assert {u.room for u in survey_rules.survey_audience_units(world.tenant, surveys[1])} == {"102"}
 
 
 # --- one answer per person ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from governance.audit.models import AuditEvent
 from governance.errors import DomainError, ErrorCode
 from governance.surveys import services, tasks
 from governance.surveys.models import Option, Question, Survey, SurveyStatus, SurveyTemplate
-from governance.registry import roles
+from governance.surveys import permissions as survey_rules
 
 from .conftest import ALL_KINDS, publish
 
@@ -50,11 +50,11 @@ def test_residents_and_other_communities_staff_cannot_publish(world, actor):
 
 
 def test_publisher_kinds_per_role(world):
-    assert roles.survey_publisher_kinds(world.chair, world.a) == ["committee"]
-    assert roles.survey_publisher_kinds(world.street_staff, world.a) == ["street"]
-    assert roles.survey_publisher_kinds(world.owner, world.a) == []
-    assert roles.survey_publisher_kinds(world.superuser, world.a) == ["street", "rc", "committee", "property"]
-    assert roles.can_publish_surveys(world.rc_staff, world.a) and not roles.can_publish_surveys(world.rc_staff,
+    assert survey_rules.survey_publisher_kinds(world.chair, world.a) == ["committee"]
+    assert survey_rules.survey_publisher_kinds(world.street_staff, world.a) == ["street"]
+    assert survey_rules.survey_publisher_kinds(world.owner, world.a) == []
+    assert survey_rules.survey_publisher_kinds(world.superuser, world.a) == ["street", "rc", "committee", "property"]
+    assert survey_rules.can_publish_surveys(world.rc_staff, world.a) and not survey_rules.can_publish_surveys(world.rc_staff,
                                                                                                 world.b)
 
 

@@ -90,7 +90,7 @@ class NoticeStatsViewSet(ReadOnlyScopedModelViewSet):
     menu_order = 330
     add_to_admin_menu = True
     community_path = "community"
-    scopes = {"view": permissions.notice_staff_communities}
+    scopes = {"view": permissions.can_view_notice_stats.communities}
     inspect_view_class = NoticeStatsInspectView
     ordering = ["-dispatched_at", "-pk"]
     list_display = [

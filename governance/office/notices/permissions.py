@@ -1,21 +1,18 @@
-"""Who reads a notice and who sees its delivery and read statistics. One function per rule."""
+"""Who reads a notice and who sees its delivery and read statistics: each rule declared once."""
 
 from __future__ import annotations
 
 from governance.registry import roles
+from governance.registry.roles import CommunityRule
 
 #: Staff who follow a notice's delivery: committee members and secretary, RC and street staff, property staff.
 NOTICE_STAFF_ROLES = roles.ADMIN_ROLES
 
 
-def notice_staff_communities(user):
-    """Communities where `can_view_notice_stats(user, c)` holds (the admin's scope)."""
-    return roles.staff_communities(user, NOTICE_STAFF_ROLES)
-
-
-def can_view_notice_stats(user, community) -> bool:
-    """Recipients, delivered, read, read rate, per-channel figures and the unread list (names, masked phones)."""
-    return notice_staff_communities(user).filter(pk=community.pk).exists()
+can_view_notice_stats = CommunityRule(
+    NOTICE_STAFF_ROLES,
+    "Recipients, delivered, read, read rate, per-channel figures and the unread list (names, masked phones); "
+    "`.communities(user)` is the admin's scope.")
 
 
 def can_read_notice(user, notice) -> bool:
