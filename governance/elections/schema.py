@@ -9,9 +9,13 @@ from __future__ import annotations
 
 
 import graphene
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from governance.errors import DomainError, ErrorCode
+from governance.registry.roles import owned_communities
 from governance.registry.schema import CommunityType
 from governance.voting import ballots
 from governance.voting.schema import VERDICT_LABELS, VerdictEnum, VoteAmountType, amount_from_dict
@@ -41,7 +45,26 @@ ElectionKindEnum = enum_from_choices("ElectionKind", ElectionKind, "选举类型
 ElectionStatusEnum = enum_from_choices("ElectionStatus", RoundStatus, "选举状态")
 ElectionSignatureMethodEnum = enum_from_choices("ElectionSignatureMethod", SignatureMethod, "选票签名方式")
 ElectionChannelEnum = enum_from_choices("ElectionBallotChannel", Channel, "选票渠道")
+CandidateStatusEnum = enum_from_choices("ElectionCandidateStatus", CandidateStatus, "报名的审核状态")
 
+
+class ElectionPhase(models.TextChoices):
+    REGISTRATION = "registration", _("报名中：现在可以报名参选")
+    VOTING = "voting", _("投票中：现在可以投票")
+
+
+ElectionPhaseEnum = enum_from_choices("ElectionPhase", ElectionPhase, "选举现在可参与的阶段")
+
+
+def election_phase(election: ElectionRound, now=None) -> str | None:
+    """The phase an owner can act in now: registration (inside its window) or voting (before it closes)."""
+    now = now or timezone.now()
+    if election.status == RoundStatus.REGISTRATION and \
+            election.registration_opens_at <= now < election.registration_closes_at:
+        return str(ElectionPhase.REGISTRATION)
+    if election.status == RoundStatus.VOTING and now < election.voting_closes_at:
+        return str(ElectionPhase.VOTING)
+    return None
 
 
 def _require_user(info):
@@ -63,6 +86,28 @@ class ElectionCandidateType(graphene.ObjectType):
     id = graphene.ID(required=True, description="候选人 ID，投票时作为 candidateIds 的元素")
     name = graphene.String(required=True, description="姓名")
     statement = graphene.String(required=True, description="参选陈述")
+
+
+class ElectionCandidacyType(graphene.ObjectType):
+    """本人的一次报名（候选人或筹备组成员），等待资格审查"""
+
+    class Meta:
+        name = "ElectionCandidacy"
+
+    id = graphene.ID(required=True, description="报名 ID")
+    name = graphene.String(required=True, description="报名所用姓名")
+    statement = graphene.String(required=True, description="参选陈述")
+    status = graphene.Field(CandidateStatusEnum, required=True, description="审核状态")
+    signed = graphene.Boolean(required=True, description="是否附有手写签名")
+    registered_at = graphene.DateTime(required=True, description="报名时间")
+
+    @staticmethod
+    def resolve_status(candidate: Candidate, info):
+        return str(candidate.status)
+
+    @staticmethod
+    def resolve_signed(candidate: Candidate, info):
+        return bool(candidate.signature)
 
 
 class ElectionCandidateResultType(graphene.ObjectType):
@@ -151,6 +196,8 @@ class ElectionType(graphene.ObjectType):
     description = graphene.String(required=True, description="说明")
     kind = graphene.Field(ElectionKindEnum, required=True, description="类型")
     status = graphene.Field(ElectionStatusEnum, required=True, description="状态")
+    phase = graphene.Field(ElectionPhaseEnum,
+                           description="现在可参与的阶段：报名中（可报名）或投票中（可投票）；其他时候为 null")
     community = graphene.Field(CommunityType, required=True, description="小区")
     seats = graphene.Int(required=True, description="应选人数，也是每张选票最多可选的人数")
     registration_opens_at = graphene.DateTime(required=True, description="报名开始")
@@ -172,6 +219,10 @@ class ElectionType(graphene.ObjectType):
     @staticmethod
     def resolve_status(election: ElectionRound, info):
         return str(election.status)
+
+    @staticmethod
+    def resolve_phase(election: ElectionRound, info):
+        return election_phase(election)
 
     @staticmethod
     def resolve_signature_method(election: ElectionRound, info):
@@ -234,7 +285,8 @@ def _rounds_for_graphql(user, queryset):
 class ElectionsQuery(graphene.ObjectType):
     my_open_elections = graphene.List(
         graphene.NonNull(ElectionType), required=True,
-        description="当前用户可以投票的选举（投票中且本人在表决名册中），按截止时间排列",
+        description="当前用户现在可以参与的选举：报名中且本人可报名（本小区已认证业主），或投票中且本人在表决名册中；"
+                    "按投票截止时间排列，phase 给出所处阶段",
     )
     election = graphene.Field(
         ElectionType, id=graphene.ID(required=True, description="选举 ID"),
@@ -244,8 +296,11 @@ class ElectionsQuery(graphene.ObjectType):
     @staticmethod
     def resolve_my_open_elections(root, info):
         user = _require_user(info)
-        rounds = (selectors.rounds_for(user).filter(status=RoundStatus.VOTING, rights__in=_my_rights_queryset(user))
-                  .distinct().order_by("voting_closes_at", "pk"))
+        now = timezone.now()
+        voting = Q(status=RoundStatus.VOTING, rights__in=_my_rights_queryset(user))
+        registering = Q(status=RoundStatus.REGISTRATION, registration_opens_at__lte=now,
+                        registration_closes_at__gt=now, community__in=owned_communities(user))
+        rounds = selectors.rounds_for(user).filter(voting | registering).distinct().order_by("voting_closes_at", "pk")
         return list(_rounds_for_graphql(user, rounds))
 
     @staticmethod
@@ -322,5 +377,33 @@ class CastElectionBallot(DomainMutation):
         return cls(ballot=ballot)
 
 
+class RegisterCandidate(DomainMutation):
+    """报名参选业委会委员，或报名筹备组成员（筹备组须手写签名），与门户的报名表相同，报名后等待资格审查"""
+
+    class Meta:
+        name = "RegisterCandidatePayload"
+
+    class Arguments:
+        election_id = graphene.ID(required=True, description="选举 ID（筹备组推选也用其选举 ID）")
+        statement = graphene.String(default_value="", description="参选陈述")
+        name = graphene.String(description="报名所用姓名；省略时用业主名册中的姓名")
+        signature = Upload(description="手写签名 PNG（报名筹备组时必填），以 multipart 方式上传")
+
+    candidacy = graphene.Field(ElectionCandidacyType, description="本人的报名")
+
+    @classmethod
+    def perform(cls, root, info, *, user, election_id, statement="", name=None, signature=None):
+        election = None
+        if parse_id(election_id) is not None:
+            election = selectors.public_rounds_for(user).select_related("community").filter(
+                pk=parse_id(election_id)).first()
+        if election is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "没有找到该选举，或您无权查看。", field="election_id")
+        candidate = services.candidate_register(election=election, actor=user, statement=statement,
+                                                name=name or None, signature=signature)
+        return cls(candidacy=candidate)
+
+
 class ElectionsMutation(graphene.ObjectType):
     cast_election_ballot = CastElectionBallot.Field(description="业委会选举 / 筹备组推选投票")
+    register_candidate = RegisterCandidate.Field(description="报名参选业委会委员 / 报名筹备组成员")
