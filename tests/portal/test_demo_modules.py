@@ -32,6 +32,7 @@ from home.models import ArchiveDocument, BulletinItem, Bylaw, BylawKind, Disclos
 from home.selectors import bulletin_board, bylaws_of, disclosures_of
 from knowledge.qa.models import Question
 from portal.accounts.models import User
+from portal.demo import DEMO_SIGN_INS
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +153,18 @@ def test_the_seeded_demo_community_shows_content_in_every_module_and_a_second_se
     seed()
     assert counts() == before
 
+
+def test_make_run_prints_the_readmes_sign_ins_and_each_signs_in():
+    # given the README's list of demo sign-ins
+    listed = readme_sign_ins()
+    # when seed_demo runs (as `make run` starts it), and again with --if-empty (a database already seeded)
+    printed = printed_sign_ins(seed())
+    out = io.StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    # then both print exactly the README's list, which is DEMO_SIGN_INS, and every sign-in is an account
+    assert printed == listed == printed_sign_ins(out.getvalue()) == [tuple(row) for row in DEMO_SIGN_INS]
+    assert len(listed) == 12 and ("13900000202", "业委会执行秘书 小刘") in listed
+    assert ("13900000102", "物业维修师傅 小孙（维修班组）") in listed
+    for login, _label in listed:
+        user = User.objects.get(username=login)
+        assert user.check_password("demo1234")
