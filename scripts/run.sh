@@ -11,4 +11,5 @@ $PY manage.py run_huey --quiet >var/huey.log 2>&1 &
 HUEY_PID=$!
 trap 'kill $HUEY_PID 2>/dev/null || true' EXIT INT TERM
 echo "小区治理已启动：http://127.0.0.1:${PORT:-8000}/   管理后台：http://127.0.0.1:${PORT:-8000}/admin/"
+echo "登录和认证验证码打印在下方服务器输出中；后台任务（通知短信、邮件、提醒）的输出在 var/huey.log。"
 $PY manage.py runserver "127.0.0.1:${PORT:-8000}"

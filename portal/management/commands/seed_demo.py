@@ -12,7 +12,7 @@ class Command(BaseCommand):
         if settings.IS_PRODUCTION:
             raise CommandError("生产环境不能生成演示数据。")
         from governance.registry.models import Community
-        from portal.demo import DEMO_SIGN_INS, seed_demo
+        from portal.demo import DEMO_PASSWORD, DEMO_SIGN_INS, seed_demo
 
         if options["if_empty"] and Community.objects.exists():
             self.stdout.write("数据库已有数据，跳过演示数据。")
@@ -34,6 +34,6 @@ class Command(BaseCommand):
             seed_qa_demo()  # committee Q&A across demo and riverside
             seed_experts_demo()  # a lawyer with six upcoming consultation slots
             seed_cases_demo()  # an owner's case waiting in the editors' review
-        self.stdout.write("演示账号（密码均为 demo1234）：")
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login, label in DEMO_SIGN_INS:
             self.stdout.write(f"  {login:<12} {label}")
