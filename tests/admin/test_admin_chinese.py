@@ -5,6 +5,7 @@ asks for the phone number, and the project's own screens carry their own titles 
 import gettext
 import json
 import html
+import importlib
 import re
 import subprocess
 import sys
@@ -194,3 +195,45 @@ def test_the_election_results_have_their_own_title(client):
     title = stage.election.title
     assert _title(page) == f"选举结果: {title} - 小区治理"
     assert _header_crumbs(page) == ["首页", "选举", title, "选举结果"]
+
+
+def test_the_data_migration_renames_wagtails_english_names_and_back():
+    from django.apps import apps
+
+    rename = importlib.import_module("home.migrations.0004_chinese_editorial_names")
+    # Given a database as Wagtail's initial data leaves it
+    rename.to_english(apps, None)
+    assert set(Group.objects.values_list("name", flat=True)) >= {"Moderators", "Editors"}
+    assert list(Workflow.objects.values_list("name", flat=True)) == ["Moderators approval"]
+    # When the migration runs, then the groups, the workflow and its task carry the Chinese names
+    rename.to_chinese(apps, None)
+    assert not Group.objects.filter(name__in=["Moderators", "Editors"]).exists()
+    assert list(Workflow.objects.values_list("name", flat=True)) == ["审核员审批"]
+    assert list(Task.objects.values_list("name", flat=True)) == ["审核员审批"]
+
+
+def test_a_database_still_naming_the_group_moderators_keeps_working():
+    # Given the moderators' group under Wagtail's English name
+    Group.objects.filter(name="审核员").update(name="Moderators")
+    legacy = Group.objects.get(name="Moderators")
+    # When an editor role's groups are synced, then that group is the one used and no second group appears
+    from home.editorial import moderators_group
+
+    assert moderators_group() == legacy
+    assert not Group.objects.filter(name="审核员").exists()
+
+
+def test_staff_whose_user_name_is_not_the_phone_sign_in_with_the_phone(client):
+    from tests.factories import UserFactory
+
+    UserFactory(username="zhang-wei", phone="13600000077", is_staff=True, is_superuser=True)
+    response = client.post("/admin/login/", {"username": "+86 136-0000-0077", "password": "demo1234"})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def test_the_admin_account_still_signs_in_with_its_user_name(client):
+    from tests.factories import UserFactory
+
+    UserFactory(username="admin", phone=None, is_staff=True, is_superuser=True)
+    response = client.post("/admin/login/", {"username": "admin", "password": "demo1234"})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
