@@ -11,10 +11,12 @@ $(BIN)/python:
 
 $(VENV)/.installed-run: requirements.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/python scripts/compile_messages.py
 	touch $@
 
 $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-test.txt
+	$(BIN)/python scripts/compile_messages.py
 	touch $@ $(VENV)/.installed-run
 
 ## Serve the demo on http://127.0.0.1:8000 (SQLite, SQLite-backed huey, console SMS/e-mail).
@@ -38,6 +40,10 @@ bench: $(VENV)/.installed-test
 ## Regenerate the committed GraphQL schema.
 schema: $(VENV)/.installed-test
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py graphql_schema --schema portal.api.schema --out schema.graphql
+
+## Compile locale/**/*.po into .mo (standard library only; run.sh and test.sh do it too).
+messages: | $(BIN)/python
+	$(BIN)/python scripts/compile_messages.py
 
 check: $(VENV)/.installed-test
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run

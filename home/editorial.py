@@ -4,17 +4,19 @@ Wagtail grants page and image permissions to groups, so each role that edits pag
 into a group, and `editorial_groups_sync(user)` makes the user's groups match his active
 memberships (the listener of every membership write, `portal.accounts.signals.memberships_changed`):
 
-- 内容编辑 (Role.EDITOR, platform-wide) → Wagtail's "Moderators" group: edits and publishes the
-  knowledge community and the legal-aid corner (page rights on those two roots only, never on a
-  community's home), and approves submissions in the "Moderators approval" workflow (case submissions,
-  editors' changes).
+- 内容编辑 (Role.EDITOR, platform-wide) → Wagtail's "Moderators" group, named 审核员 here: edits and
+  publishes the knowledge community and the legal-aid corner (page rights on those two roots only, never
+  on a community's home), and approves submissions in the 审核员审批 workflow (Wagtail's "Moderators
+  approval"; case submissions, editors' changes).
 - 业委会委员 / 执行秘书 of a community → that community's group "小区页面编辑·<code>": add, edit and
   publish pages under the community's home only (notices, disclosures, help; the home itself), and
   add/choose images in the community's own image collection (the carousel). Another community's
   pages stay out of reach in the page explorer.
 
-Groups this module does not manage (anything without the prefix, except "Moderators") are never
-touched, so a superuser's manual grants survive.
+Groups this module does not manage (anything without the prefix, except 审核员) are never
+touched, so a superuser's manual grants survive. Wagtail's initial data names the groups and the
+workflow in English; migration home 0004 renames them, and the lookups here also accept the English
+names, so a database still carrying them keeps working.
 """
 
 from __future__ import annotations
@@ -25,7 +27,13 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 
 from portal.accounts.models import Membership, Role
 
-MODERATORS_GROUP = "Moderators"
+MODERATORS_GROUP = "审核员"
+EDITORS_GROUP = "编辑员"
+MODERATION_WORKFLOW = "审核员审批"
+# The names Wagtail's initial data gives them.
+WAGTAIL_GROUP_NAMES = {MODERATORS_GROUP: "Moderators", EDITORS_GROUP: "Editors"}
+WAGTAIL_WORKFLOW_NAME = "Moderators approval"
+MODERATORS_GROUP_NAMES = (MODERATORS_GROUP, WAGTAIL_GROUP_NAMES[MODERATORS_GROUP])
 COMMUNITY_GROUP_PREFIX = "小区页面编辑·"
 COMMUNITY_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
 COMMUNITY_IMAGE_PERMISSIONS = ("add_image", "choose_image", "change_image")
@@ -66,12 +74,12 @@ def community_editor_group(community) -> Group:
 
 
 def moderator_roots():
-    """The knowledge home and the legal-aid home: the only pages the Moderators group holds rights on."""
+    """The knowledge home and the legal-aid home: the only pages the 审核员 group holds rights on."""
     return Page.objects.filter(content_type__app_label="knowledge", content_type__model__in=MODERATOR_ROOT_MODELS)
 
 
 def moderators_page_permissions_sync(group: Group | None = None) -> None:
-    """Give the Moderators group its page rights on the knowledge and legal-aid roots, and none elsewhere."""
+    """Give the 审核员 group its page rights on the knowledge and legal-aid roots, and none elsewhere."""
     group = group or moderators_group()
     roots = list(moderator_roots())
     GroupPagePermission.objects.filter(group=group).exclude(page__in=roots).delete()
@@ -82,10 +90,13 @@ def moderators_page_permissions_sync(group: Group | None = None) -> None:
 
 
 def moderators_group() -> Group:
-    """Wagtail's "Moderators" group (made by Wagtail's initial data); recreated, with its page rights on the
-    knowledge and legal-aid roots, when a flushed database lost it."""
-    group, created = Group.objects.get_or_create(name=MODERATORS_GROUP)
-    if created:
+    """Wagtail's "Moderators" group, 审核员 (made by Wagtail's initial data, renamed by migration home 0004, found
+    under either name); recreated, with its page rights on the knowledge and legal-aid roots, when a flushed
+    database lost it."""
+    found = {group.name: group for group in Group.objects.filter(name__in=MODERATORS_GROUP_NAMES)}
+    group = found.get(MODERATORS_GROUP) or found.get(WAGTAIL_GROUP_NAMES[MODERATORS_GROUP])
+    if group is None:
+        group = Group.objects.create(name=MODERATORS_GROUP)
         group.permissions.add(_permission("wagtailadmin", "access_admin"))
         moderators_page_permissions_sync(group)
     return group
@@ -106,7 +117,8 @@ def _wanted_groups(user) -> set[Group]:
 def editorial_groups_sync(*, user) -> tuple[list[str], list[str]]:
     """Make the user's managed groups match his active memberships. Returns (added, removed) group names."""
     wanted = _wanted_groups(user)
-    managed = {g for g in user.groups.all() if g.name == MODERATORS_GROUP or g.name.startswith(COMMUNITY_GROUP_PREFIX)}
+    managed = {g for g in user.groups.all()
+               if g.name in MODERATORS_GROUP_NAMES or g.name.startswith(COMMUNITY_GROUP_PREFIX)}
     to_add = wanted - managed
     to_remove = managed - wanted
     if to_add:

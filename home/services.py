@@ -40,15 +40,15 @@ log = logging.getLogger(__name__)
 
 
 def _default_moderation_workflow(root: Page) -> None:
-    """What Wagtail's initial data sets up and a flush removes: the "Moderators approval" workflow on the root,
-    one approval task by the Moderators group (editors' changes and case submissions go through it)."""
+    """What Wagtail's initial data sets up and a flush removes: the 审核员审批 workflow on the root, one approval
+    task by the 审核员 group (editors' changes and case submissions go through it)."""
     from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
 
-    from .editorial import moderators_group
+    from .editorial import MODERATION_WORKFLOW, moderators_group
 
-    task = GroupApprovalTask.objects.create(name="Moderators approval")
+    task = GroupApprovalTask.objects.create(name=MODERATION_WORKFLOW)
     task.groups.set([moderators_group()])
-    workflow = Workflow.objects.create(name="Moderators approval")
+    workflow = Workflow.objects.create(name=MODERATION_WORKFLOW)
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.create(workflow=workflow, page=root)
 

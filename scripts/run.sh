@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-portal.settings.dev}
 mkdir -p var
+$PY scripts/compile_messages.py >/dev/null
 $PY manage.py migrate --noinput
 $PY manage.py seed_demo --if-empty
 $PY manage.py run_huey --quiet >var/huey.log 2>&1 &

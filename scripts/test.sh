@@ -10,6 +10,9 @@ rm -rf .test-report && mkdir -p .test-report test-artifacts
 status=0
 only=${ONLY:-all}
 
+echo "=== 编译翻译文件（locale/**/*.po → .mo）==="
+$PY scripts/compile_messages.py >/dev/null || status=1
+
 echo "=== 分层检查（import-linter，.importlinter）==="
 .venv/bin/lint-imports --no-cache || status=1
 

@@ -668,6 +668,9 @@ class ReviewQueueView(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         motions = (reviewable_motions(self.request.user).filter(status=MotionStatus.PENDING_REVIEW)

@@ -192,6 +192,21 @@ class _RoundObjectMixin(ScopedViewMixin):
         return reverse(f"{self.scoped_viewset.url_namespace}:{name}", args=args)
 
 
+class _RoundScreenMixin(_RoundObjectMixin):
+    """A screen of one round (paper entry, results): the round's breadcrumbs and its title as subtitle."""
+
+    def get_page_subtitle(self):
+        return self.election.title
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": self.url("index"), "label": ElectionRound._meta.verbose_name_plural},
+            {"url": self.url("inspect", self.election.pk), "label": self.election.title},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+
 ROUND_ACTIONS = {
     "open_registration": (services.round_open_registration, _("已开始报名。")),
     "close_registration": (services.round_close_registration, _("报名已结束，进入资格审查。")),
@@ -219,7 +234,7 @@ class RoundActionView(_RoundObjectMixin, View):
         return redirect(self.url("inspect", election.pk))
 
 
-class PaperEntryView(_RoundObjectMixin, WagtailAdminTemplateMixin, TemplateView):
+class PaperEntryView(_RoundScreenMixin, WagtailAdminTemplateMixin, TemplateView):
     """线下补录: pick the right, tick at most `seats` approved candidates, attach the scan; void ballots below."""
 
     template_name = "elections/admin/paper_entry.html"
@@ -229,9 +244,6 @@ class PaperEntryView(_RoundObjectMixin, WagtailAdminTemplateMixin, TemplateView)
     def dispatch(self, request, *args, **kwargs):
         self.election = self.get_round(kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return self.election.title
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -292,7 +304,7 @@ def admin_result_rows(election, result):
     } for row in result.candidates]
 
 
-class ResultsView(_RoundObjectMixin, WagtailAdminTemplateMixin, TemplateView):
+class ResultsView(_RoundScreenMixin, WagtailAdminTemplateMixin, TemplateView):
     """The results screen: each candidate's heads and area, elected / run-off flags, and what follows."""
 
     template_name = "elections/admin/results.html"
@@ -302,9 +314,6 @@ class ResultsView(_RoundObjectMixin, WagtailAdminTemplateMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         self.election = self.get_round(kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return self.election.title
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

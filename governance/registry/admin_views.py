@@ -616,6 +616,9 @@ class BuildingGridView(WagtailAdminTemplateMixin, TemplateView):
     page_title = _("楼栋可视化")
     header_icon = "grid"
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user

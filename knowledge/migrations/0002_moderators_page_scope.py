@@ -1,5 +1,5 @@
-"""The Moderators group (platform editors) holds its page rights on the knowledge and legal-aid roots only,
-not on the site root, whose tree includes every community's home and members-only notices."""
+"""The Moderators group (platform editors; named 审核员 by home 0004) holds its page rights on the knowledge and
+legal-aid roots only, not on the site root, whose tree includes every community's home and members-only notices."""
 
 from django.db import migrations
 
@@ -12,7 +12,7 @@ def scope_moderators(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     Page = apps.get_model("wagtailcore", "Page")
     GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
-    group = Group.objects.filter(name="Moderators").first()
+    group = Group.objects.filter(name="审核员").first() or Group.objects.filter(name="Moderators").first()
     if group is None:
         return
     roots = list(Page.objects.filter(content_type__app_label="knowledge", content_type__model__in=ROOT_MODELS))

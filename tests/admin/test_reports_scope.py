@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Workflow
 
-from home.editorial import editorial_groups_sync
+from home.editorial import MODERATION_WORKFLOW, editorial_groups_sync
 from tests.factories import UserFactory
 from tests.office.test_notices import add_notice, estate  # noqa: F401 (fixture)
 
@@ -27,7 +27,7 @@ def other_notice(estate):
     notice.locked, notice.locked_by = True, author
     notice.save()
     notice.save_revision(user=author, log_action=True)
-    Workflow.objects.get(name="Moderators approval").start(notice, author)
+    Workflow.objects.get(name=MODERATION_WORKFLOW).start(notice, author)
     return notice
 
 

@@ -15,14 +15,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def editor(db):
     user = UserFactory(phone="13600000002", username="kb-editor")
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(Group.objects.get(name="编辑员"))
     return user
 
 
 @pytest.fixture
 def moderator(db):
     user = UserFactory(phone="13600000003", username="kb-moderator")
-    user.groups.add(Group.objects.get(name="Moderators"))
+    user.groups.add(Group.objects.get(name="审核员"))
     return user
 
 
@@ -45,7 +45,7 @@ def edit_form(page, *, body_html: str, **extra) -> dict:
 def test_the_default_workflow_covers_knowledge_pages(site_root):
     page = fund_article()
     workflow = page.get_workflow()
-    assert workflow is not None and workflow == Workflow.objects.get(name="Moderators approval")
+    assert workflow is not None and workflow == Workflow.objects.get(name="审核员审批")
 
 
 def test_an_editor_submits_a_change_for_moderation_and_a_moderator_approves_it(client, editor, moderator, site_root):
@@ -64,7 +64,7 @@ def test_an_editor_submits_a_change_for_moderation_and_a_moderator_approves_it(c
     state = page.current_workflow_state
     assert state is not None and state.status == "in_progress"
     assert state.requested_by == editor
-    assert state.current_task_state.task.name == "Moderators approval"
+    assert state.current_task_state.task.name == "审核员审批"
     assert page.has_unpublished_changes
     assert "公示期改为十日" not in page.plain_text()
     assert "公示期改为十日" in page.get_latest_revision_as_object().plain_text()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
 
+from home.editorial import MODERATION_WORKFLOW, moderators_group
 from home.services import ensure_site_root
 from knowledge.cases import services
 from portal.accounts.models import Membership, Role
@@ -33,11 +34,11 @@ def new_community():
 
 
 def editor_user(**user_kwargs):
-    """A 内容编辑 who moderates in the Wagtail admin: the editor role (admin access) and the Moderators group
+    """A 内容编辑 who moderates in the Wagtail admin: the editor role (admin access) and the 审核员 group
     (the default workflow's approval task)."""
     user = UserFactory(**user_kwargs)
     Membership.objects.create(user=user, role=Role.EDITOR)
-    user.groups.add(Group.objects.get(name="Moderators"))
+    user.groups.add(moderators_group())
     return user
 
 
@@ -47,18 +48,18 @@ def submit(user, *, community=None, **overrides):
 
 
 def moderation_workflow():
-    """The site root and the default "Moderators approval" workflow on the tree's root, as Wagtail's migrations
+    """The site root and the default 审核员审批 workflow on the tree's root, as Wagtail's migrations
     make them (the flushed database of a transactional test has lost them)."""
     ensure_site_root()
-    if Workflow.objects.filter(name="Moderators approval").exists():
+    if Workflow.objects.filter(name=MODERATION_WORKFLOW).exists():
         return
-    group, _ = Group.objects.get_or_create(name="Moderators")
+    group = moderators_group()
     for codename in ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"):
         GroupPagePermission.objects.get_or_create(  # as wagtailcore's initial data grants them on the root
             group=group, page=Page.get_first_root_node(),
             permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename))
-    task = GroupApprovalTask.objects.create(name="Moderators approval")
+    task = GroupApprovalTask.objects.create(name=MODERATION_WORKFLOW)
     task.groups.add(group)
-    workflow = Workflow.objects.create(name="Moderators approval")
+    workflow = Workflow.objects.create(name=MODERATION_WORKFLOW)
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.create(workflow=workflow, page=Page.get_first_root_node())

@@ -63,7 +63,7 @@ def test_a_submission_becomes_an_unpublished_draft_in_the_moderation_workflow(si
     revision = page.get_latest_revision()
     assert revision.user == owner
     state = page.current_workflow_state
-    assert (state.status, state.requested_by, state.workflow.name) == ("in_progress", owner, "Moderators approval")
+    assert (state.status, state.requested_by, state.workflow.name) == ("in_progress", owner, "审核员审批")
     assert state.current_task_state.revision == revision
     assert submission.community == community
     assert submission.review.status == CaseStatus.IN_REVIEW
