@@ -89,11 +89,23 @@ def who_voted(motion: Motion):
             .order_by("pk"))
 
 
-def participation_grid(motion: Motion, building) -> list[tuple[int | None, list[tuple[RollUnit, bool]]]]:
-    """Floors × rooms of one building: on the roll and voted or not (never the choice)."""
+def participation_buildings(motion: Motion):
+    """The buildings with a unit on the motion's roll (its scope), in the community's building order."""
+    from governance.registry.models import Building
+
+    on_roll = RollUnit.objects.filter(motion=motion).values("unit__building")
+    return Building.objects.filter(pk__in=on_roll).order_by("sort_key", "name")
+
+
+GridFloors = list[tuple[int | None, list[tuple[RollUnit, bool]]]]
+
+
+def participation_grid(motion: Motion, building) -> list[tuple[str, GridFloors]]:
+    """Entrance by entrance, floors × rooms of one building: on the roll and voted or not (never the choice)."""
     voted = Exists(Ballot.objects.filter(right=OuterRef("right"), void=False))
-    rows: dict = {}
+    entrances: dict = {}
     for roll_unit in (RollUnit.objects.filter(motion=motion, unit__building=building).select_related("unit")
-                      .annotate(has_voted=voted).order_by("-unit__floor", "unit__entrance", "unit__room")):
-        rows.setdefault(roll_unit.unit.floor, []).append((roll_unit, roll_unit.has_voted))
-    return list(rows.items())
+                      .annotate(has_voted=voted).order_by("unit__entrance", "-unit__floor", "unit__room")):
+        floors = entrances.setdefault(roll_unit.unit.entrance, {})
+        floors.setdefault(roll_unit.unit.floor, []).append((roll_unit, roll_unit.has_voted))
+    return [(entrance, list(floors.items())) for entrance, floors in entrances.items()]

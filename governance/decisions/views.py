@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from governance.errors import DomainError
 from portal.params import int_param
 from portal.uploads import upload_from_data_url
-from governance.registry.models import Building
 from governance.decisions import permissions as decision_rules
 from governance.voting import ballots
 
@@ -60,18 +59,19 @@ def motion_detail(request, motion_id: int):
         motion.status == MotionStatus.VOTING and decision_rules.can_see_running_results(request.user, motion))
     result = selectors.motion_result(motion) if show_result else None
     building = None
+    buildings = None
     grid = None
     staff = decision_rules.can_see_who_voted(request.user, motion.community)
     if motion.status in RESULT_STATES or (staff and motion.status == MotionStatus.VOTING):
-        building = Building.objects.filter(community=motion.community, pk=int_param(request, "building")).first() \
-            or Building.objects.filter(community=motion.community).order_by("sort_key", "name").first()
+        buildings = selectors.participation_buildings(motion)
+        building = buildings.filter(pk=int_param(request, "building")).first() or buildings.first()
         grid = selectors.participation_grid(motion, building) if building else None
     return render(request, "decisions/motion_detail.html", {
         "motion": motion, "rights": [(r, ballots.get(r.pk)) for r in rights], "choices": Choice.choices,
         "result": result, "chart": _chart(result) if result else None,
         "participation": _share_of_roll(result) if result else None, "rule_wording": rule_wording(motion.rule),
         "void_area": cents_to_str(result.void.cents) if result else None, "grid": grid, "building": building,
-        "buildings": motion.community.buildings.order_by("sort_key", "name") if grid is not None else [],
+        "buildings": buildings if grid is not None else [],
         "needs_signature": motion.signature_method != SignatureMethod.NONE,
         "needs_face": motion.signature_method == SignatureMethod.FACE,
         "is_staff": staff, "can_vote": motion.status == MotionStatus.VOTING,

@@ -2,6 +2,7 @@
 
 import base64
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,9 +10,9 @@ from django.utils import timezone
 from PIL import Image
 
 from governance.decisions import selectors, services
-from governance.decisions.models import Ballot
+from governance.decisions.models import Ballot, ScopeKind
 from tests.decisions.factories import community_with_owners, voting_motion
-from tests.factories import ResidencyFactory
+from tests.factories import BuildingFactory, OwnershipFactory, ResidencyFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +115,30 @@ def test_staff_see_who_voted_but_never_how_before_close(client, vote):
     assert html.count('class="cell verified"') == 1
     assert "反对" not in html.split('data-testid="participation-grid"')[1]
     assert 'data-testid="result"' not in html
+
+
+def test_the_participation_grid_of_a_vote_on_some_buildings_opens_on_its_first_building_with_entrances(client):
+    # Given a community of three buildings and a vote of buildings 2 and 3 only, each with two entrances
+    community, chair, _owners = community_with_owners(1)
+    second, third = BuildingFactory(community=community, name="2栋"), BuildingFactory(community=community, name="3栋")
+    for building in (second, third):
+        for entrance in ("1", "2"):
+            for room in ("801", "802"):
+                unit = UnitFactory(building=building, entrance=entrance, floor=8, room=room)
+                OwnershipFactory(unit=unit, person__user=UserFactory(), verified=True)
+    motion = voting_motion(community, chair, scope_kind=ScopeKind.BUILDINGS, scope_buildings=[second, third])
+    client.force_login(chair)
+
+    # When the committee opens the vote, or asks for a building outside its scope
+    html = client.get(f"/votes/{motion.pk}/").content.decode()
+    first = community.buildings.get(name="1栋")
+    outside = client.get(f"/votes/{motion.pk}/?building={first.pk}")
+
+    # Then the grid shows building 2, entrance by entrance, and the picker offers only the buildings in scope
+    grid = html.split('data-testid="participation-grid"')[1]
+    assert "参与情况 · 2栋" in html
+    assert re.findall(r'data-testid="grid-entrance-label">([^<]+)<', grid) == ["1单元", "2单元"]
+    assert grid.count('class="cell empty"') == 4
+    picker = html.split('data-testid="grid-building"')[1].split("</select>")[0]
+    assert re.findall(r">([^<]+)</option>", picker) == ["2栋", "3栋"]
+    assert "参与情况 · 2栋" in outside.content.decode()
