@@ -64,6 +64,8 @@ def joint_list(request):
 
 @login_required
 def joint_new(request):
+    if not roles.owned_communities(request.user).exists():
+        return render(request, "decisions/joint_new.html", {"form": None}, status=403)
     form = JointMotionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

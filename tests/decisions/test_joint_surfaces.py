@@ -56,9 +56,10 @@ def test_an_owner_cannot_convert_and_a_tenant_cannot_draft(client):
     assert "没有权限" in html.content.decode() and not Motion.objects.exists()
     tenant = ResidencyFactory(unit=community.units.first()).user
     client.force_login(tenant)
-    html = client.post("/votes/joint/new/", {"community": community.pk, "matter_type": "other", "title": "x",
-                                             "content": "y"}).content.decode()
-    assert JointMotion.objects.count() == 1 and "errorlist" in html
+    response = client.post("/votes/joint/new/", {"community": community.pk, "matter_type": "other", "title": "x",
+                                                 "content": "y"})
+    assert JointMotion.objects.count() == 1 and response.status_code == 403
+    assert "只有已认证的业主才能发起联名动议。" in response.content.decode()
 
 
 def test_another_communitys_joint_motion_is_unreachable(client):
@@ -90,3 +91,23 @@ def test_graphql_draft_sign_and_progress():
     assert again["errors"][0]["code"] == "ALREADY_SIGNED"
     listed = gql(owners[2], "{ jointMotions { title signedHeads signedByMe } }")["data"]["jointMotions"]
     assert listed == [{"title": "更换门禁", "signedHeads": 2, "signedByMe": False}]
+
+
+def test_a_tenant_is_told_up_front_that_only_verified_owners_start_a_joint_motion(client):
+    community, chair, owners = community_with_owners(3)
+    tenant = ResidencyFactory(unit=community.units.first()).user
+    client.force_login(tenant)
+    response = client.get("/votes/joint/new/")
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "只有已认证的业主才能发起联名动议。" in html and 'href="/verify/"' in html
+    assert 'name="community"' not in html
+    response = client.post("/votes/joint/new/", {"community": community.pk, "matter_type": "other",
+                                                 "title": "x", "content": "y"})
+    assert response.status_code == 403 and "只有已认证的业主才能发起联名动议。" in response.content.decode()
+    assert not JointMotion.objects.exists()
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in_before_the_joint_motion_form(client):
+    response = client.get("/votes/joint/new/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=/votes/joint/new/")
